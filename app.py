@@ -1,0 +1,17 @@
+"""SP4N-LAPOR! serverless: builds the Chalice app from its middleware and blueprints, nothing else."""
+
+from chalice import Chalice
+
+from chalicelib.config import get_settings
+from chalicelib.handlers import public, reference
+from chalicelib.handlers.middleware import http_middleware
+
+app = Chalice(app_name="sp4n-lapor")
+app.register_middleware(http_middleware, "http")
+app.register_blueprint(public.bp)
+app.register_blueprint(reference.bp)
+
+if get_settings().dev_routes:  # the local stack and tests only: never on a deployed stage
+    from chalicelib.handlers import dev
+
+    app.register_blueprint(dev.bp)

@@ -1,0 +1,1 @@
+"""SP4N-LAPOR! serverless: the code behind app.py (domain, services, storage, handlers)."""

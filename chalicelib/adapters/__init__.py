@@ -1,0 +1,1 @@
+"""The outside world: the clock, notifications (SES, webhooks), attachments (S3)."""

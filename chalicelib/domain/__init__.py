@@ -1,0 +1,1 @@
+"""The pure domain: no AWS, no clock, no environment. Time comes in as an argument."""

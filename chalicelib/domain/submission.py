@@ -1,0 +1,231 @@
+"""What a citizen gives when filing a report (SPEC §3), validated with pydantic.
+
+``parse_submission`` returns a ``Submission`` or raises ``ValidationFailed`` with one plain message
+per field (``reporter.email``, ``regency_code``, …). Today's date comes in as an argument.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+
+from chalicelib.domain.reference import (
+    CATEGORY_CODES,
+    LAT_MAX,
+    LAT_MIN,
+    LON_MAX,
+    LON_MIN,
+    regions,
+)
+from chalicelib.errors import ValidationFailed
+
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")
+MAX_ATTACHMENTS = 5
+
+
+def _length(value: str, low: int, high: int) -> str:
+    text = value.strip()
+    if not low <= len(text) <= high:
+        raise ValueError(f"must be {low}–{high} characters")
+    return text
+
+
+class Reporter(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return _length(v, 2, 100) if v else None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        try:
+            return validate_email(v, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError("must be a valid e-mail address") from None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not PHONE.match(v):
+            raise ValueError("must be a phone number such as 0812-3456-7890 or +62 812 3456 7890")
+        return v
+
+
+class Submission(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    kind: Literal["complaint", "aspiration", "information_request"]
+    title: str
+    description: str
+    category: str
+    province_code: str
+    regency_code: str
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    incident_date: date | None = None
+    target_agency_id: str | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    reporter: Reporter = Reporter()
+    attachments: list[str] = []
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str) -> str:
+        return _length(v, 5, 150)
+
+    @field_validator("description")
+    @classmethod
+    def _description(cls, v: str) -> str:
+        return _length(v, 20, 4000)
+
+    @field_validator("address")
+    @classmethod
+    def _address(cls, v: str | None) -> str | None:
+        return _length(v, 1, 500) if v else None
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        if v not in CATEGORY_CODES:
+            raise ValueError("unknown category: see GET /categories")
+        return v
+
+    @field_validator("province_code")
+    @classmethod
+    def _province(cls, v: str) -> str:
+        if v not in regions().provinces:
+            raise ValueError("unknown province code: see GET /regions")
+        return v
+
+    @field_validator("regency_code")
+    @classmethod
+    def _regency(cls, v: str) -> str:
+        if v not in regions().regencies:
+            raise ValueError("unknown regency/city code: see GET /regions/{province_code}")
+        return v
+
+    @field_validator("latitude")
+    @classmethod
+    def _latitude(cls, v: float | None) -> float | None:
+        if v is not None and not LAT_MIN <= v <= LAT_MAX:
+            raise ValueError("must be inside Indonesia")
+        return v
+
+    @field_validator("longitude")
+    @classmethod
+    def _longitude(cls, v: float | None) -> float | None:
+        if v is not None and not LON_MIN <= v <= LON_MAX:
+            raise ValueError("must be inside Indonesia")
+        return v
+
+    @field_validator("incident_date")
+    @classmethod
+    def _incident_date(cls, v: date | None, info: ValidationInfo) -> date | None:
+        today = (info.context or {}).get("today")
+        if v is not None and today is not None and v > today:
+            raise ValueError("must not be in the future")
+        return v
+
+    @field_validator("target_agency_id")
+    @classmethod
+    def _target(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{1,80}", v):
+            raise ValueError("unknown agency: see GET /agencies")
+        return v
+
+    @field_validator("attachments")
+    @classmethod
+    def _attachments(cls, v: list[str]) -> list[str]:
+        if len(v) > MAX_ATTACHMENTS:
+            raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
+        if any(not UPLOAD_ID.match(item) for item in v):
+            raise ValueError("unknown upload id: upload with POST /attachments first")
+        if len(set(v)) != len(v):
+            raise ValueError("the same upload is listed twice")
+        return v
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Submission:
+        errors: dict[str, str] = {}
+        regency = regions().regencies.get(self.regency_code)
+        if regency and regency.province_code != self.province_code:
+            errors["regency_code"] = "this regency/city is not in the chosen province"
+        if (self.latitude is None) != (self.longitude is None):
+            errors["latitude" if self.latitude is None else "longitude"] = "give both coordinates or none"
+        if not self.anonymous and not self.reporter.name:
+            errors["reporter.name"] = "required unless the report is anonymous"
+        if errors:
+            raise _CrossFieldError(errors)
+        return self
+
+
+class _CrossFieldError(ValueError):
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+_TYPE_MESSAGES = {
+    "missing": "required",
+    "literal_error": "must be one of: complaint, aspiration, information_request",
+    "string_type": "must be text",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "extra_forbidden": "unknown field",
+    "list_type": "must be a list",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "finite_number": "must be a number",
+}
+
+
+def _messages(error: ValidationError) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for item in error.errors():
+        loc = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or "body"
+        ctx = item.get("ctx") or {}
+        inner = ctx.get("error")
+        if isinstance(inner, _CrossFieldError):
+            for key, message in inner.fields.items():
+                fields.setdefault(key, message)
+            continue
+        if item["type"] == "value_error" and inner is not None:
+            message = str(inner)
+        else:
+            message = _TYPE_MESSAGES.get(item["type"], item["msg"])
+        fields.setdefault(loc, message)
+    return fields
+
+
+def parse_submission(data: Any, today: date) -> Submission:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", fields={"body": "must be an object"})
+    try:
+        return Submission.model_validate(data, context={"today": today})
+    except ValidationError as error:
+        raise ValidationFailed("some fields are not valid", fields=_messages(error)) from None

@@ -1,0 +1,126 @@
+"""What each audience may see of a report (SPEC §1, §3, §7).
+
+- public: no reporter identity, no address or coordinates; title, description and attachments
+  hidden when the report is confidential;
+- reporter (holds the token): everything about their own report;
+- staff: everything but the identity of an anonymous reporter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.domain.complaint import Complaint, Event, status_label
+from chalicelib.domain.reference import KINDS, CATEGORIES
+
+_CATEGORY_LABELS = {c.code: c.label_id for c in CATEGORIES}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _deadlines(c: Complaint, now: datetime) -> dict[str, Any]:
+    return {name: {"due": due.isoformat(), "met": None if now <= due else False}
+            for name, due in sorted(c.deadlines.items())}
+
+
+def _base(c: Complaint, now: datetime) -> dict[str, Any]:
+    return {
+        "tracking_id": c.tracking_id,
+        "kind": c.kind,
+        "kind_label": KINDS[c.kind][0],
+        "category": c.category,
+        "category_label": _CATEGORY_LABELS.get(c.category, c.category),
+        "province_code": c.province_code,
+        "regency_code": c.regency_code,
+        "status": str(c.status),
+        "status_label": status_label(c.status),
+        "status_label_en": status_label(c.status, "en"),
+        "agency_id": c.agency_id,
+        "agency_name": c.agency_name,
+        "submitted_at": _iso(c.submitted_at),
+        "updated_at": _iso(c.updated_at),
+        "deadlines": _deadlines(c, now),
+        "overdue": c.overdue or any(now > due for due in c.deadlines.values()),
+        "escalation_level": c.escalation_level,
+        "returns": c.returns,
+        "ombudsman_eligible": c.ombudsman_eligible,
+        "anonymous": c.anonymous,
+        "confidential": c.confidential,
+        "incident_date": c.incident_date,
+    }
+
+
+def public_view(c: Complaint, now: datetime) -> dict[str, Any]:
+    view = _base(c, now)
+    view["view"] = "public"
+    if c.confidential:
+        view["title"] = None
+        view["description"] = None
+    else:
+        view["title"] = c.title
+        view["description"] = c.description
+    return view
+
+
+def _content(c: Complaint) -> dict[str, Any]:
+    return {
+        "title": c.title,
+        "description": c.description,
+        "address": c.address,
+        "latitude": c.latitude,
+        "longitude": c.longitude,
+        "target_agency_id": c.target_agency_id,
+        "attachments": list(c.attachments),
+        "version": c.version,
+        "reopens": c.reopens,
+        "rating": c.rating,
+    }
+
+
+def _reporter(c: Complaint) -> dict[str, Any]:
+    return {"name": c.reporter_name, "email": c.reporter_email, "phone": c.reporter_phone}
+
+
+def reporter_view(c: Complaint, now: datetime) -> dict[str, Any]:
+    view = _base(c, now) | _content(c)
+    view["view"] = "reporter"
+    view["reporter"] = _reporter(c)
+    return view
+
+
+def staff_view(c: Complaint, now: datetime) -> dict[str, Any]:
+    view = _base(c, now) | _content(c)
+    view["view"] = "staff"
+    view["reporter"] = None if c.anonymous else _reporter(c)
+    view["agency_path"] = list(c.agency_path)
+    view["escalated_to"] = list(c.escalated_to)
+    return view
+
+
+def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | None:
+    """One timeline line for ``audience`` (public | reporter | staff), or None if hidden."""
+    order = {"public": 0, "reporter": 1, "staff": 2}
+    if order[e.audience] > order[audience]:
+        return None
+    show_note = audience != "public" or not confidential
+    line = {
+        "at": e.at.isoformat(),
+        "type": e.type,
+        "status": e.status,
+        "status_label": status_label(e.status),
+        "actor": e.actor_role if e.actor_role in {"reporter", "system"} else "agency",
+        "agency_id": e.agency_id,
+        "note": (e.note or None) if show_note else None,
+    }
+    if audience == "staff":
+        line["actor_role"] = e.actor_role
+        line["actor_agency_id"] = e.actor_agency_id
+        line["data"] = e.data
+    return line
+
+
+def timeline_view(events: list[Event], audience: str, confidential: bool) -> list[dict[str, Any]]:
+    return [line for e in events if (line := event_view(e, audience, confidential)) is not None]

@@ -1,0 +1,1 @@
+"""Chalice blueprints: thin adapters from HTTP and events to one service call each."""

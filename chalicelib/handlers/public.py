@@ -1,0 +1,74 @@
+"""Public routes: file a report, read it back (SPEC §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.errors import ValidationFailed
+from chalicelib.handlers import http
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import reports, submit
+from chalicelib.web import pages
+
+bp = Blueprint(__name__)
+
+_TRUE = {"on", "true", "1", "yes"}
+
+
+def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
+    """A plain HTML form's flat fields -> the JSON shape (SPEC §7, form posts)."""
+    def one(name: str) -> str | None:
+        values = [v for v in form.get(name, []) if v.strip()]
+        return values[-1].strip() if values else None
+
+    data: dict[str, Any] = {}
+    for name in ("kind", "title", "description", "category", "province_code", "regency_code",
+                 "address", "latitude", "longitude", "incident_date", "target_agency_id"):
+        value = one(name)
+        if value is not None:
+            data[name] = value
+    for name in ("anonymous", "confidential"):
+        data[name] = (one(name) or "").lower() in _TRUE
+    reporter = {key: one(f"reporter_{key}") for key in ("name", "email", "phone")}
+    data["reporter"] = {k: v for k, v in reporter.items() if v is not None}
+    data["attachments"] = [v for v in form.get("attachments", []) if v.strip()]
+    return data
+
+
+@bp.route("/complaints", methods=["POST"], content_types=http.ANY)
+@endpoint
+def file_complaint():
+    request = bp.current_request
+    data, from_form = http.parse_body(request, allow_form=True)
+    if from_form:
+        data = form_to_submission(data)
+    key = (request.headers.get("idempotency-key") or "").strip() or None
+    if key and len(key) > submit.MAX_IDEMPOTENCY_KEY:
+        raise ValidationFailed("Idempotency-Key too long",
+                               fields={"Idempotency-Key": f"at most {submit.MAX_IDEMPOTENCY_KEY} characters"})
+    html = from_form and not http.wants_json(request)
+    try:
+        answer = submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context)
+    except ValidationFailed as error:
+        if html:
+            return http.html(pages.form_with_errors(data, error.fields), status=422)
+        raise
+    if html:
+        return http.html(pages.confirmation(answer), status=201)
+    return http.respond(answer, 201)
+
+
+@bp.route("/complaints/{tracking_id}", methods=["GET"])
+@endpoint
+def get_complaint(tracking_id: str):
+    token = bp.current_request.headers.get("x-reporter-token")
+    return http.respond(reports.view(tracking_id, token))
+
+
+@bp.route("/complaints/{tracking_id}/timeline", methods=["GET"])
+@endpoint
+def get_timeline(tracking_id: str):
+    token = bp.current_request.headers.get("x-reporter-token")
+    return http.respond(reports.timeline(tracking_id, token))

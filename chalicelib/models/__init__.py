@@ -1,0 +1,18 @@
+"""PynamoDB models: the storage shape and its indexes, nothing else.
+
+Table names come from the settings (``TABLE_PREFIX``); ``Meta.host`` stays unset so that
+``AWS_ENDPOINT_URL_DYNAMODB`` can point everything at a local endpoint. No connection is made
+until the first call.
+"""
+
+from chalicelib.models.agency import AgencyModel, RoutingRuleModel
+from chalicelib.models.apikey import ApiKeyModel
+from chalicelib.models.complaint import ComplaintModel, EventModel
+from chalicelib.models.notification import NotificationModel
+from chalicelib.models.stats import StatModel
+
+ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
+              NotificationModel)
+
+__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel",
+           "NotificationModel", "RoutingRuleModel", "StatModel"]

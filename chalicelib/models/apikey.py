@@ -1,0 +1,27 @@
+"""Staff API keys, stored only as a SHA-256 hash of the key."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.models.base import GlobalSecondaryIndex, gsi_meta, meta
+
+
+class KeyIdIndex(GlobalSecondaryIndex):
+    Meta = gsi_meta("key-id-index")
+    key_id = UnicodeAttribute(hash_key=True)
+
+
+class ApiKeyModel(Model):
+    Meta = meta("api_keys")
+
+    key_hash = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute()  # public handle, for listing and revoking
+    role = UnicodeAttribute()
+    agency_id = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+
+    key_id_index = KeyIdIndex()

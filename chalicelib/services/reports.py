@@ -1,0 +1,52 @@
+"""Reading a report: the public view, the reporter's view (with the token), the timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters import clock
+from chalicelib.domain import identifiers, views
+from chalicelib.domain.complaint import Complaint
+from chalicelib.errors import Forbidden, NotFound
+from chalicelib.services import store
+
+TRACKING_ID_LENGTH = 13
+
+
+def _load(tracking_id: str) -> Complaint:
+    tracking_id = identifiers.normalize_tracking_id(tracking_id)
+    if len(tracking_id) != TRACKING_ID_LENGTH or not tracking_id.startswith("LPR-"):
+        raise NotFound(f"no report with tracking id {tracking_id}")
+    return store.get(tracking_id)
+
+
+def authorize_reporter(complaint: Complaint, token: str | None) -> bool:
+    """True with the right token, False without one; a wrong token is 403."""
+    if token is None:
+        return False
+    if not identifiers.secret_matches(token, complaint.reporter_token_hash):
+        raise Forbidden("the reporter token does not match this report")
+    return True
+
+
+def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
+    complaint = _load(tracking_id)
+    now = clock.now()
+    if authorize_reporter(complaint, token):
+        return views.reporter_view(complaint, now)
+    return views.public_view(complaint, now)
+
+
+def timeline(tracking_id: str, token: str | None = None) -> dict[str, Any]:
+    complaint = _load(tracking_id)
+    audience = "reporter" if authorize_reporter(complaint, token) else "public"
+    events = store.timeline(complaint.tracking_id)
+    return {"tracking_id": complaint.tracking_id,
+            "events": views.timeline_view(events, audience, complaint.confidential)}
+
+
+def exists(tracking_id: str) -> None:
+    _load(tracking_id)
+
+
+__all__ = ["NotFound", "authorize_reporter", "exists", "timeline", "view"]

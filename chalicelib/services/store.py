@@ -1,0 +1,159 @@
+"""Reading and writing reports: every change is one DynamoDB transaction.
+
+A change writes the report (conditional on the version it read), its new timeline events, the
+statistics deltas and the notifications it causes, all or nothing. Conflicts become domain errors.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable
+from datetime import datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import get_settings
+from chalicelib.domain import escalation, stats
+from chalicelib.domain.complaint import Complaint, Event
+from chalicelib.domain.deadlines import Limits
+from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion, ValidationFailed
+from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
+from chalicelib.models.mapping import event_from_model, event_to_model, from_model, iso, to_model, utc_key
+
+STAT_SHARDS = 4
+_RETRYABLE = {"ThrottlingException", "ProvisionedThroughputExceededException",
+              "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
+              "TransactionInProgressException"}
+
+_connection: Connection | None = None
+
+
+def connection() -> Connection:
+    """One low-level connection for transactions, built on first use."""
+    global _connection
+    if _connection is None:
+        _connection = Connection(region=get_settings().region)
+    return _connection
+
+
+def limits() -> Limits:
+    return Limits.from_settings(get_settings())
+
+
+def _error_code(error: Exception) -> str:
+    cause = getattr(error, "cause_response_code", None)
+    return cause or ""
+
+
+def _reasons(error: TransactWriteError) -> list[str]:
+    return [(reason.code if reason else "None") for reason in (error.cancellation_reasons or [])]
+
+
+def get(tracking_id: str, consistent: bool = False) -> Complaint:
+    try:
+        return from_model(ComplaintModel.get(tracking_id, consistent_read=consistent))
+    except DoesNotExist:
+        raise NotFound(f"no report with tracking id {tracking_id}") from None
+    except GetError as error:
+        raise _unavailable(error) from error
+
+
+def timeline(tracking_id: str) -> list[Event]:
+    try:
+        return [event_from_model(m) for m in EventModel.query(tracking_id)]
+    except QueryError as error:
+        raise _unavailable(error) from error
+
+
+def _unavailable(error: Exception) -> Exception:
+    if _error_code(error) in _RETRYABLE:
+        return ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})
+    return error
+
+
+def _add_stats(tx: TransactWrite, counts: stats.Counts) -> None:
+    shard = secrets.randbelow(STAT_SHARDS)
+    for scope, days in counts.items():
+        for day, counters in days.items():
+            actions = [getattr(StatModel, name).add(value) for name, value in sorted(counters.items())]
+            tx.update(StatModel(scope, f"{day}#{shard}"), actions=actions)
+
+
+def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
+                         now: datetime) -> list[NotificationModel]:
+    rows = []
+    for seq, notice in enumerate(notices):
+        rows.append(NotificationModel(
+            tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", channel="pending",
+            recipient=notice.recipient, kind=notice.kind, state="pending", attempts=0,
+            created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now),
+            payload={"subject": notice.subject, "text": notice.text},
+        ))
+    return rows
+
+
+def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
+         agency_check: bool = False) -> None:
+    """Run a transaction; retry transaction conflicts (on shared counter items) and throttling."""
+    for attempt in range(4):
+        try:
+            with TransactWrite(connection=connection()) as tx:
+                write(tx)
+            return
+        except TransactWriteError as error:
+            reasons = _reasons(error)
+            if "ConditionalCheckFailed" in reasons:
+                index = reasons.index("ConditionalCheckFailed")
+                if agency_check and index == 1:
+                    raise ValidationFailed("unknown agency", fields={
+                        "target_agency_id": "unknown agency: see GET /agencies"}) from None
+                raise StaleVersion(stale_message) from None
+            retryable = "TransactionConflict" in reasons or _error_code(error) in _RETRYABLE \
+                or any(r in _RETRYABLE for r in reasons)
+            if not retryable or attempt == 3:
+                if retryable:
+                    raise ServiceUnavailable("the service is busy; please retry",
+                                             headers={"Retry-After": "1"}) from None
+                raise
+            time.sleep(0.05 * (2 ** attempt) * (1 + secrets.randbelow(100) / 100))
+
+
+def create(c: Complaint, events: list[Event], now: datetime, *,
+           check_agency: str | None = None, notices: Iterable[escalation.Notice] = ()) -> None:
+    """A new report: put-if-absent, its first events, counters and notifications, in one go."""
+    model = to_model(c, escalation.next_due_at(c, now, limits()))
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(model, condition=ComplaintModel.tracking_id.does_not_exist())
+        if check_agency:
+            tx.condition_check(AgencyModel, check_agency, condition=AgencyModel.agency_id.exists())
+        for seq, event in enumerate(events):
+            tx.save(event_to_model(c.tracking_id, event, seq))
+        _add_stats(tx, stats.delta(None, c))
+        for row in _notification_models(c.tracking_id, notices, now):
+            tx.save(row)
+
+    _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency))
+
+
+def update(before: Complaint, after: Complaint, events: list[Event], now: datetime,
+           notices: Iterable[escalation.Notice] = ()) -> Complaint:
+    """A change: only if nobody changed the report since ``before`` was read."""
+    after = after.evolve(version=before.version + 1)
+    model = to_model(after, escalation.next_due_at(after, now, limits()))
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(model, condition=ComplaintModel.version == before.version)
+        for seq, event in enumerate(events):
+            tx.save(event_to_model(after.tracking_id, event, seq))
+        _add_stats(tx, stats.delta(before, after))
+        for row in _notification_models(after.tracking_id, notices, now):
+            tx.save(row)
+
+    _run(write)
+    return after
+
+

@@ -1,0 +1,141 @@
+"""Filing a report (SPEC §3, §7 ``POST /complaints``).
+
+With an ``Idempotency-Key`` the filing runs under Powertools idempotency on DynamoDB: the same key
+and body return the first answer and create nothing; the same key with another body is 409; a
+duplicate that arrives while the first is still running is 409 ``request_in_progress`` (retry).
+The answer kept for replays holds the reporter token only sealed with the client's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
+
+from chalicelib.adapters import clock
+from chalicelib.config import get_settings
+from chalicelib.domain import identifiers
+from chalicelib.domain.agencies import region_queue
+from chalicelib.domain.complaint import Complaint, status_label, submitted_event
+from chalicelib.domain.deadlines import verification_deadline
+from chalicelib.domain.reference import WIT
+from chalicelib.domain.submission import Submission, parse_submission
+from chalicelib.errors import IdempotencyConflict, RequestInProgress, ServiceUnavailable
+from chalicelib.observability import count, logger
+from chalicelib.services import store
+
+MAX_IDEMPOTENCY_KEY = 128
+
+
+def validate(data: Any, now: datetime) -> Submission:
+    # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
+    return parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
+
+
+def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:
+    token = identifiers.new_reporter_token()
+    queue = region_queue(submission.regency_code)
+    reporter = submission.reporter
+    complaint = Complaint(
+        tracking_id=identifiers.new_tracking_id(), kind=submission.kind, title=submission.title,
+        description=submission.description, category=submission.category,
+        province_code=submission.province_code, regency_code=submission.regency_code,
+        reporter_token_hash=identifiers.hash_secret(token), submitted_at=now, updated_at=now,
+        agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
+        address=submission.address, latitude=submission.latitude, longitude=submission.longitude,
+        incident_date=submission.incident_date.isoformat() if submission.incident_date else None,
+        target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
+        confidential=submission.confidential, reporter_name=reporter.name,
+        reporter_email=reporter.email, reporter_phone=reporter.phone,
+        attachments=tuple(submission.attachments),
+        deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
+    )
+    store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id)
+    logger.append_keys(tracking_id=complaint.tracking_id)
+    logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
+                                              "regency_code": complaint.regency_code})
+    count("ComplaintSubmitted", kind=complaint.kind, category=complaint.category)
+    return complaint, token
+
+
+def receipt(complaint: Complaint, token: str | None) -> dict[str, Any]:
+    return {
+        "tracking_id": complaint.tracking_id,
+        "reporter_token": token,
+        "status": str(complaint.status),
+        "status_label": status_label(complaint.status),
+        "submitted_at": complaint.submitted_at.isoformat(),
+        "deadlines": {k: v.isoformat() for k, v in complaint.deadlines.items()},
+        "agency_id": complaint.agency_id,
+    }
+
+
+def body_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
+    submission = Submission.model_validate(request["submission"])
+    complaint, token = _file(submission, datetime.fromisoformat(request["now"]))
+    answer = receipt(complaint, None)
+    answer["reporter_token_sealed"] = identifiers.seal(token, request["idempotency_key"])
+    return answer
+
+
+@lru_cache(maxsize=1)
+def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
+    """Built on first use: the persistence layer makes a DynamoDB client."""
+    settings = get_settings()
+    config = IdempotencyConfig(
+        event_key_jmespath="idempotency_key",
+        payload_validation_jmespath="body_hash",
+        expires_after_seconds=settings.idempotency_ttl_seconds,
+        raise_on_no_idempotency_key=True,
+    )
+    persistence = DynamoDBPersistenceLayer(table_name=settings.table("idempotency"))
+    wrapped = idempotent_function(data_keyword_argument="request", persistence_store=persistence,
+                                  config=config)(_submit_once)
+    return wrapped, config
+
+
+def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = None) -> dict[str, Any]:
+    now = clock.now()
+    submission = validate(data, now)
+    if not idempotency_key:
+        complaint, token = _file(submission, now)
+        return receipt(complaint, token)
+    wrapped, config = _idempotent_submit()
+    if lambda_context is not None:
+        config.register_lambda_context(lambda_context)
+    request = {
+        "idempotency_key": idempotency_key,
+        "body_hash": body_hash(data),
+        "submission": submission.model_dump(mode="json"),
+        "now": now.isoformat(),
+    }
+    try:
+        answer = dict(wrapped(request=request))
+    except IdempotencyValidationError:
+        raise IdempotencyConflict("this Idempotency-Key was already used with a different body") from None
+    except IdempotencyAlreadyInProgressError:
+        raise RequestInProgress("a request with this Idempotency-Key is still being processed; retry shortly",
+                                headers={"Retry-After": "1"}) from None
+    except IdempotencyPersistenceLayerError:
+        raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"}) from None
+    answer["reporter_token"] = identifiers.unseal(answer.pop("reporter_token_sealed"), idempotency_key)
+    return answer

@@ -1,0 +1,1 @@
+"""Server-rendered pages (Bahasa Indonesia first). Every value is HTML-escaped."""

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Literal
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.domain.reference import (
     CATEGORY_CODES,
@@ -164,25 +164,22 @@ class Submission(BaseModel):
             raise ValueError("the same upload is listed twice")
         return v
 
-    @model_validator(mode="after")
-    def _cross_field(self) -> Submission:
-        errors: dict[str, str] = {}
-        regency = regions().regencies.get(self.regency_code)
-        if regency and regency.province_code != self.province_code:
-            errors["regency_code"] = "this regency/city is not in the chosen province"
-        if (self.latitude is None) != (self.longitude is None):
-            errors["latitude" if self.latitude is None else "longitude"] = "give both coordinates or none"
-        if not self.anonymous and not self.reporter.name:
-            errors["reporter.name"] = "required unless the report is anonymous"
-        if errors:
-            raise _CrossFieldError(errors)
-        return self
 
-
-class _CrossFieldError(ValueError):
-    def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
-        self.fields = fields
+def _cross_field(data: dict[str, Any]) -> dict[str, str]:
+    """Rules between fields, checked on the raw data so they are reported with the rest."""
+    errors: dict[str, str] = {}
+    regency = regions().regencies.get(str(data.get("regency_code")))
+    province = data.get("province_code")
+    if regency and province in regions().provinces and regency.province_code != province:
+        errors["regency_code"] = "this regency/city is not in the chosen province"
+    if (data.get("latitude") is None) != (data.get("longitude") is None):
+        errors["latitude" if data.get("latitude") is None else "longitude"] = "give both coordinates or none"
+    anonymous = data.get("anonymous") in (True, 1, "true", "on", "1", "yes")
+    reporter = data.get("reporter")
+    name = reporter.get("name") if isinstance(reporter, dict) else None
+    if not anonymous and not (isinstance(name, str) and name.strip()):
+        errors["reporter.name"] = "required unless the report is anonymous"
+    return errors
 
 
 _TYPE_MESSAGES = {
@@ -208,12 +205,7 @@ def _messages(error: ValidationError) -> dict[str, str]:
     fields: dict[str, str] = {}
     for item in error.errors():
         loc = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or "body"
-        ctx = item.get("ctx") or {}
-        inner = ctx.get("error")
-        if isinstance(inner, _CrossFieldError):
-            for key, message in inner.fields.items():
-                fields.setdefault(key, message)
-            continue
+        inner = (item.get("ctx") or {}).get("error")
         if item["type"] == "value_error" and inner is not None:
             message = str(inner)
         else:
@@ -225,7 +217,11 @@ def _messages(error: ValidationError) -> dict[str, str]:
 def parse_submission(data: Any, today: date) -> Submission:
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", fields={"body": "must be an object"})
+    fields = _cross_field(data)
     try:
-        return Submission.model_validate(data, context={"today": today})
+        submission = Submission.model_validate(data, context={"today": today})
     except ValidationError as error:
-        raise ValidationFailed("some fields are not valid", fields=_messages(error)) from None
+        fields = {**_messages(error), **fields}
+    if fields:
+        raise ValidationFailed("some fields are not valid", fields=fields)
+    return submission

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.complaint import Complaint, Event, status_label
-from chalicelib.domain.reference import KINDS, CATEGORIES
+from chalicelib.domain.reference import CATEGORIES, KINDS
 
 _CATEGORY_LABELS = {c.code: c.label_id for c in CATEGORIES}
 

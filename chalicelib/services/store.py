@@ -106,8 +106,8 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
         except TransactWriteError as error:
             reasons = _reasons(error)
             if "ConditionalCheckFailed" in reasons:
-                index = reasons.index("ConditionalCheckFailed")
-                if agency_check and index == 1:
+                # PynamoDB sends condition checks first: the agency check is item 0.
+                if agency_check and reasons[0] == "ConditionalCheckFailed":
                     raise ValidationFailed("unknown agency", fields={
                         "target_agency_id": "unknown agency: see GET /agencies"}) from None
                 raise StaleVersion(stale_message) from None

@@ -1,0 +1,56 @@
+"""Test set-up shared by every suite.
+
+Before anything imports the application: fake AWS credentials, a table prefix of our own, the dev
+routes on, a test clock and outbox in a temporary folder. Integration tests talk to a real moto
+server (``ThreadedMotoServer``), never the in-process mock, so concurrency is real.
+
+Every DynamoDB call made by any botocore client is counted through an event hook
+(``dynamodb_calls`` fixture), so tests can state how many round trips an operation costs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import botocore.session
+
+_STATE = Path(tempfile.mkdtemp(prefix="lapor-tests-"))
+os.environ.update({
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "ap-southeast-3",
+    "TABLE_PREFIX": "lapor-test-",
+    "STAGE": "test",
+    "DEV_ROUTES": "true",
+    "DEV_CLOCK_FILE": str(_STATE / "clock.json"),
+    "DEV_OUTBOX_FILE": str(_STATE / "outbox.jsonl"),
+    "POWERTOOLS_METRICS_NAMESPACE": "SP4NLaporTest",
+    "POWERTOOLS_DEV": "false",
+})
+for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+    os.environ.pop(_var, None)
+
+CALLS: Counter[str] = Counter()
+_original_create_client = botocore.session.Session.create_client
+
+
+def _count_call(model, **_kwargs):
+    CALLS[model.name] += 1
+
+
+def _create_client(self, service_name, *args, **kwargs):
+    client = _original_create_client(self, service_name, *args, **kwargs)
+    if service_name == "dynamodb":
+        client.meta.events.register("before-call.dynamodb", _count_call)
+    return client
+
+
+botocore.session.Session.create_client = _create_client
+
+STATE_DIR = _STATE
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,70 @@
+"""Field rules of a new report (SPEC §3): each bad input gets its own field message."""
+
+from datetime import date
+
+import pytest
+
+from chalicelib.domain.submission import parse_submission
+from chalicelib.errors import ValidationFailed
+from tests.factories import valid_report
+
+TODAY = date(2026, 11, 27)
+
+
+def fields_of(data) -> dict:
+    with pytest.raises(ValidationFailed) as caught:
+        parse_submission(data, TODAY)
+    return caught.value.fields
+
+
+def test_a_valid_report_passes_and_is_trimmed():
+    parsed = parse_submission(valid_report(title="  Jalan rusak parah  "), TODAY)
+    assert parsed.title == "Jalan rusak parah"
+    assert parsed.anonymous is False and parsed.reporter.email == "siti@example.com"
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"title": "abc"}, "title", "must be 5–150 characters"),
+    ({"title": "x" * 151}, "title", "must be 5–150 characters"),
+    ({"description": "terlalu pendek"}, "description", "must be 20–4000 characters"),
+    ({"description": "x" * 4001}, "description", "must be 20–4000 characters"),
+    ({"kind": "gossip"}, "kind", "must be one of: complaint, aspiration, information_request"),
+    ({"category": "weather"}, "category", "unknown category: see GET /categories"),
+    ({"province_code": "99"}, "province_code", "unknown province code: see GET /regions"),
+    ({"regency_code": "32.73"}, "regency_code", "this regency/city is not in the chosen province"),
+    ({"regency_code": "73.99"}, "regency_code", "unknown regency/city code: see GET /regions/{province_code}"),
+    ({"incident_date": "2026-11-28"}, "incident_date", "must not be in the future"),
+    ({"incident_date": "kemarin"}, "incident_date", "must be a date (YYYY-MM-DD)"),
+    ({"latitude": 40.0, "longitude": 119.4}, "latitude", "must be inside Indonesia"),
+    ({"latitude": -5.1, "longitude": 20.0}, "longitude", "must be inside Indonesia"),
+    ({"latitude": -5.1}, "longitude", "give both coordinates or none"),
+    ({"reporter": {"email": "a@b.c"}}, "reporter.name", "required unless the report is anonymous"),
+    ({"reporter": {"name": "Siti", "email": "not-an-email"}}, "reporter.email", "must be a valid e-mail address"),
+    ({"reporter": {"name": "Siti", "phone": "call me"}}, "reporter.phone",
+     "must be a phone number such as 0812-3456-7890 or +62 812 3456 7890"),
+    ({"attachments": ["upl_abcdefgh"] * 6}, "attachments", "at most 5 attachments"),
+    ({"attachments": ["../etc/passwd"]}, "attachments", "unknown upload id: upload with POST /attachments first"),
+    ({"surprise": 1}, "surprise", "unknown field"),
+])
+def test_each_bad_field_gets_its_message(change, field, message):
+    assert fields_of(valid_report(**change))[field] == message
+
+
+def test_missing_fields_are_each_named():
+    fields = fields_of({})
+    for name in ("kind", "title", "description", "category", "province_code", "regency_code"):
+        assert fields[name] == "required"
+
+
+def test_anonymous_needs_no_name():
+    parsed = parse_submission(valid_report(anonymous=True, reporter={}), TODAY)
+    assert parsed.anonymous and parsed.reporter.name is None
+
+
+def test_html_is_kept_as_text_not_stripped_or_executed():
+    parsed = parse_submission(valid_report(title="<script>alert(1)</script>"), TODAY)
+    assert parsed.title == "<script>alert(1)</script>"
+
+
+def test_the_body_must_be_an_object():
+    assert fields_of(["not", "an", "object"]) == {"body": "must be an object"}

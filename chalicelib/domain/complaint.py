@@ -55,8 +55,9 @@ def status_label(status: str, lang: str = "id") -> str:
 class Actor:
     """Who acts: a staff member (role + agency), the reporter, or the system (forwarder, sweep)."""
 
-    role: str  # national_admin | coordinator | officer | reporter | system
+    role: str  # national_admin | coordinator | officer | open311 | reporter | system
     agency_id: str | None = None
+    agency_path: tuple[str, ...] = ()
 
     @property
     def is_staff(self) -> bool:

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import reports, submit
+from chalicelib.services import reporter, reports, submit
 from chalicelib.web import pages
 
 bp = Blueprint(__name__)
@@ -72,3 +72,19 @@ def get_complaint(tracking_id: str):
 def get_timeline(tracking_id: str):
     token = bp.current_request.headers.get("x-reporter-token")
     return http.respond(reports.timeline(tracking_id, token))
+
+
+@bp.route("/complaints/{tracking_id}/replies", methods=["POST"], content_types=http.ANY)
+@endpoint
+def reply(tracking_id: str):
+    request = bp.current_request
+    data = http.json_object(request)
+    return http.respond(reporter.reply(tracking_id, request.headers.get("x-reporter-token"), data), 201)
+
+
+@bp.route("/complaints/{tracking_id}/feedback", methods=["POST"], content_types=http.ANY)
+@endpoint
+def feedback(tracking_id: str):
+    request = bp.current_request
+    data = http.json_object(request)
+    return http.respond(reporter.feedback(tracking_id, request.headers.get("x-reporter-token"), data))

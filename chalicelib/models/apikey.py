@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import ListAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.models.base import GlobalSecondaryIndex, gsi_meta, meta
@@ -20,6 +20,8 @@ class ApiKeyModel(Model):
     key_id = UnicodeAttribute()  # public handle, for listing and revoking
     role = UnicodeAttribute()
     agency_id = UnicodeAttribute()
+    # The agency and its ancestors (national first), so a request's scope needs no other read.
+    agency_path = ListAttribute(of=UnicodeAttribute, null=True)
     label = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     revoked_at = UnicodeAttribute(null=True)

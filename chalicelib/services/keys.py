@@ -31,7 +31,7 @@ def issue(role: str, agency_id: str, label: str | None = None) -> dict[str, Any]
     key = f"lpr_{key_id}_{secrets.token_urlsafe(32)}"
     now = clock.now().isoformat()
     ApiKeyModel(hash_secret(key), key_id=key_id, role=role, agency_id=agency_id, label=label,
-                created_at=now).save(condition=ApiKeyModel.key_hash.does_not_exist())
+                agency_path=list(agency.path), created_at=now).save(condition=ApiKeyModel.key_hash.does_not_exist())
     return {"key_id": key_id, "key": key, "role": role, "agency_id": agency_id, "label": label,
             "created_at": now}
 
@@ -46,7 +46,7 @@ def resolve(key: str | None) -> Actor:
         raise Unauthorized("unknown or revoked API key") from None
     if stored.revoked_at:
         raise Unauthorized("unknown or revoked API key")
-    return Actor(stored.role, stored.agency_id)
+    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)))
 
 
 def revoke(key_id: str) -> dict[str, Any]:

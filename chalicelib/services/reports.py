@@ -13,11 +13,11 @@ from chalicelib.services import store
 TRACKING_ID_LENGTH = 13
 
 
-def _load(tracking_id: str) -> Complaint:
+def load(tracking_id: str, consistent: bool = False) -> Complaint:
     tracking_id = identifiers.normalize_tracking_id(tracking_id)
     if len(tracking_id) != TRACKING_ID_LENGTH or not tracking_id.startswith("LPR-"):
         raise NotFound(f"no report with tracking id {tracking_id}")
-    return store.get(tracking_id)
+    return store.get(tracking_id, consistent=consistent)
 
 
 def authorize_reporter(complaint: Complaint, token: str | None) -> bool:
@@ -30,7 +30,7 @@ def authorize_reporter(complaint: Complaint, token: str | None) -> bool:
 
 
 def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
-    complaint = _load(tracking_id)
+    complaint = load(tracking_id)
     now = clock.now()
     if authorize_reporter(complaint, token):
         return views.reporter_view(complaint, now)
@@ -38,15 +38,9 @@ def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
 
 
 def timeline(tracking_id: str, token: str | None = None) -> dict[str, Any]:
-    complaint = _load(tracking_id)
+    complaint = load(tracking_id)
     audience = "reporter" if authorize_reporter(complaint, token) else "public"
     events = store.timeline(complaint.tracking_id)
     return {"tracking_id": complaint.tracking_id,
             "events": views.timeline_view(events, audience, complaint.confidential)}
 
-
-def exists(tracking_id: str) -> None:
-    _load(tracking_id)
-
-
-__all__ = ["NotFound", "authorize_reporter", "exists", "timeline", "view"]

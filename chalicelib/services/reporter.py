@@ -1,0 +1,57 @@
+"""What the reporter does with their token (SPEC §4, §7): reply, accept or reopen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters import clock
+from chalicelib.domain import complaint as lifecycle
+from chalicelib.domain import notices, views
+from chalicelib.errors import Unauthorized, ValidationFailed
+from chalicelib.observability import count, logger
+from chalicelib.services import reports, store
+
+
+def _load_as_reporter(tracking_id: str, token: str | None):
+    if not token:
+        raise Unauthorized("send the reporter token in X-Reporter-Token")
+    complaint = reports.load(tracking_id, consistent=True)
+    reports.authorize_reporter(complaint, token)
+    logger.append_keys(tracking_id=complaint.tracking_id)
+    return complaint
+
+
+def reply(tracking_id: str, token: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    message = data.get("message", data.get("note"))
+    if not isinstance(message, str):
+        raise ValidationFailed("a message is required", fields={"message": "required"})
+    before = _load_as_reporter(tracking_id, token)
+    now = clock.now()
+    after, events = lifecycle.reporter_reply(before, now, message)
+    saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+    logger.info("reporter replied", extra={"status": str(saved.status)})
+    return views.reporter_view(saved, now)
+
+
+def feedback(tracking_id: str, token: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    decision = data.get("decision")
+    rating = data.get("rating")
+    comment = data.get("comment") or ""
+    fields: dict[str, str] = {}
+    if decision not in ("accept", "reopen"):
+        fields["decision"] = "must be accept or reopen"
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+        fields["rating"] = "must be a whole number from 1 to 5"
+    if not isinstance(comment, str) or len(comment) > 2000:
+        fields["comment"] = "must be text of at most 2000 characters"
+    if decision == "reopen" and isinstance(comment, str) and not comment.strip():
+        fields["comment"] = "a reason is required to reopen"
+    if fields:
+        raise ValidationFailed("some fields are not valid", fields=fields)
+    before = _load_as_reporter(tracking_id, token)
+    now = clock.now()
+    after, events = lifecycle.reporter_feedback(before, now, store.limits(), decision, rating, comment.strip())
+    saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+    count("ComplaintReopened" if decision == "reopen" else "ComplaintAccepted")
+    logger.info("reporter feedback", extra={"decision": decision, "status": str(saved.status)})
+    return views.reporter_view(saved, now)

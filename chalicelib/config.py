@@ -45,6 +45,14 @@ class Settings:
     service_name: str
     metrics_namespace: str
     tracing: bool
+    # Event sources and the outside world.
+    complaints_stream_arn: str
+    notifications_stream_arn: str
+    sender_email: str
+    notifications_dlq: str
+    notification_max_attempts: int
+    sweep_page_size: int
+    sweep_max_reports: int
     # Local stack and tests only: never set on a deployed stage.
     dev_routes: bool
     dev_clock_file: str
@@ -73,6 +81,15 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         service_name=get("POWERTOOLS_SERVICE_NAME", "sp4n-lapor"),
         metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor"),
         tracing=_flag(get("TRACING_ENABLED")),
+        complaints_stream_arn=get("COMPLAINTS_STREAM_ARN",
+                                  "arn:aws:dynamodb:ap-southeast-3:000000000000:table/complaints/stream/local"),
+        notifications_stream_arn=get("NOTIFICATIONS_STREAM_ARN",
+                                     "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local"),
+        sender_email=get("SENDER_EMAIL", "no-reply@lapor.example.go.id"),
+        notifications_dlq=get("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq"),
+        notification_max_attempts=int(get("NOTIFICATION_MAX_ATTEMPTS", "5")),
+        sweep_page_size=int(get("SWEEP_PAGE_SIZE", "100")),
+        sweep_max_reports=int(get("SWEEP_MAX_REPORTS", "1000")),
         dev_routes=_flag(get("DEV_ROUTES")),
         dev_clock_file=get("DEV_CLOCK_FILE", ""),
         dev_outbox_file=get("DEV_OUTBOX_FILE", ""),

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Target
+
+__all__ = ["NATIONAL_AGENCY_ID", "Agency", "Target"]
 from chalicelib.domain.reference import regions
 
 LEVELS = ("national", "ministry", "province", "regency", "unit")

@@ -124,3 +124,12 @@ def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | 
 
 def timeline_view(events: list[Event], audience: str, confidential: bool) -> list[dict[str, Any]]:
     return [line for e in events if (line := event_view(e, audience, confidential)) is not None]
+
+
+def inbox_item(c: Complaint, now: datetime) -> dict[str, Any]:
+    """One line of a staff inbox."""
+    base = _base(c, now)
+    keep = ("tracking_id", "kind", "category", "category_label", "status", "status_label", "agency_id",
+            "agency_name", "province_code", "regency_code", "submitted_at", "updated_at", "deadlines",
+            "overdue", "escalation_level", "returns", "anonymous", "confidential")
+    return {"title": c.title, **{k: base[k] for k in keep}, "escalated_to": list(c.escalated_to)}

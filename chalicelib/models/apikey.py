@@ -13,6 +13,12 @@ class KeyIdIndex(GlobalSecondaryIndex):
     key_id = UnicodeAttribute(hash_key=True)
 
 
+class KeyAgencyIndex(GlobalSecondaryIndex):
+    Meta = gsi_meta("agency-index")
+    agency_id = UnicodeAttribute(hash_key=True)
+    key_id = UnicodeAttribute(range_key=True)
+
+
 class ApiKeyModel(Model):
     Meta = meta("api_keys")
 
@@ -27,3 +33,4 @@ class ApiKeyModel(Model):
     revoked_at = UnicodeAttribute(null=True)
 
     key_id_index = KeyIdIndex()
+    agency_index = KeyAgencyIndex()

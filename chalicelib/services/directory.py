@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from pynamodb.exceptions import QueryError
+from pynamodb.exceptions import DoesNotExist, QueryError
 
 from chalicelib.domain.agencies import LEVELS, Agency
 from chalicelib.domain.reference import CATEGORIES, KINDS, regions
@@ -50,6 +50,21 @@ def agency_from_model(m: AgencyModel) -> Agency:
                   province_code=m.province_code, regency_code=m.regency_code,
                   emails=tuple(m.emails or ()), webhook_url=m.webhook_url,
                   webhook_secret=m.webhook_secret)
+
+
+def get_agency(agency_id: str) -> Agency:
+    try:
+        return agency_from_model(AgencyModel.get(agency_id))
+    except DoesNotExist:
+        raise NotFound(f"no agency {agency_id}") from None
+
+
+def agency_detail(agency_id: str) -> dict[str, Any]:
+    try:
+        model = AgencyModel.get(agency_id)
+    except DoesNotExist:
+        raise NotFound(f"no agency {agency_id}") from None
+    return {**agency_to_dict(model), "path": list(model.path)}
 
 
 def encode_cursor(key: dict[str, Any] | None, extra: dict[str, Any] | None = None) -> str | None:

@@ -1,0 +1,38 @@
+"""Staff routes (SPEC §7): the inbox, the staff view, actions. Every one behind the key authorizer."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.handlers import http
+from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import actions, inbox
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/agency/complaints", methods=["GET"], authorizer=staff_key)
+@endpoint
+def list_complaints():
+    request = bp.current_request
+    actor = current_actor(request)
+    params = http.query(request)
+    limit = http.int_param(params, "limit", 50, 1, inbox.MAX_LIMIT)
+    return http.respond(inbox.page(actor, inbox.parse_filters(params), limit, params.get("cursor")))
+
+
+@bp.route("/agency/complaints/{tracking_id}", methods=["GET"], authorizer=staff_key)
+@endpoint
+def get_complaint(tracking_id: str):
+    actor = current_actor(bp.current_request)
+    return http.respond(actions.staff_view(actor, tracking_id))
+
+
+@bp.route("/agency/complaints/{tracking_id}/actions", methods=["POST"], authorizer=staff_key,
+          content_types=http.ANY)
+@endpoint
+def act(tracking_id: str):
+    request = bp.current_request
+    actor = current_actor(request)
+    return http.respond(actions.act(actor, tracking_id, http.json_object(request)))

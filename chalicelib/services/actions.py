@@ -1,0 +1,81 @@
+"""Staff actions on a report (SPEC §4 ``POST /agency/complaints/{id}/actions``).
+
+Read the report (consistent) and, for ``forward``, the target agency; decide with the pure state
+machine; write report + timeline + counters + notifications in one conditional transaction. At most
+three DynamoDB round trips; a concurrent change is 409 and nothing is written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.adapters import clock
+from chalicelib.domain import agencies, notices, views
+from chalicelib.domain.complaint import STAFF_ACTIONS, Actor, apply_action, in_scope, returns_destination
+from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.observability import count, logger
+from chalicelib.services import directory, reports, store
+
+_METRICS = {"forward": "ComplaintForwarded", "return": "ComplaintReturned", "resolve": "ComplaintResolved",
+            "reject": "ComplaintRejected", "respond": "ComplaintResponded", "request_info": "InformationRequested"}
+
+
+def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    action = data.get("action")
+    fields: dict[str, str] = {}
+    if action not in STAFF_ACTIONS:
+        fields["action"] = f"must be one of: {', '.join(STAFF_ACTIONS)}"
+    note = data.get("note")
+    if note is not None and not isinstance(note, str):
+        fields["note"] = "must be text"
+    agency_id = data.get("agency_id")
+    if agency_id is not None and (not isinstance(agency_id, str) or not agencies.SLUG.match(agency_id)):
+        fields["agency_id"] = "unknown agency"
+    unknown = set(data) - {"action", "note", "agency_id"}
+    for name in sorted(unknown):
+        fields[name] = "unknown field"
+    if fields:
+        raise ValidationFailed("the action is not valid", fields=fields)
+    return action, note, agency_id
+
+
+def _target(actor: Actor, agency_id: str | None) -> agencies.Target | None:
+    if agency_id is None:
+        raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
+    try:
+        agency = directory.get_agency(agency_id)
+    except NotFound:
+        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
+    if actor.role != "national_admin" and actor.agency_id not in agency.path:
+        raise Forbidden("you can only forward to your own agency or an agency below it")
+    return agency.target()
+
+
+def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    action, note, agency_id = _parse(data)
+    before = reports.load(tracking_id, consistent=True)
+    logger.append_keys(tracking_id=before.tracking_id)
+    if not in_scope(actor, before):
+        raise Forbidden("this report is outside your scope")
+    target = _target(actor, agency_id) if action == "forward" else None
+    return_queue = None
+    if action == "return":
+        return_queue = returns_destination(
+            before, agencies.province_coordinator(before.province_code).target(), agencies.national().target())
+    now = clock.now()
+    after, events = apply_action(before, actor, action, now, store.limits(), note=note, target=target,
+                                 return_queue=return_queue)
+    saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+    count(_METRICS[action])
+    logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
+                                       "agency_id": saved.agency_id})
+    return views.staff_view(saved, now)
+
+
+def staff_view(actor: Actor, tracking_id: str) -> dict[str, Any]:
+    complaint = reports.load(tracking_id)
+    if not in_scope(actor, complaint):
+        raise Forbidden("this report is outside your scope")
+    view = views.staff_view(complaint, clock.now())
+    view["timeline"] = views.timeline_view(store.timeline(complaint.tracking_id), "staff", complaint.confidential)
+    return view

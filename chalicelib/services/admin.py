@@ -1,0 +1,184 @@
+"""National admin: the agency directory, routing rules and API keys (SPEC §7 ``/admin/…``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+
+from chalicelib.adapters import clock
+from chalicelib.domain.agencies import LEVELS, PARENT_LEVELS, SLUG
+from chalicelib.domain.reference import CATEGORY_CODES, regions
+from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
+from chalicelib.services import directory, keys
+
+
+def _fields(error: ValidationError) -> dict[str, str]:
+    return {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
+            for e in error.errors()}
+
+
+class AgencyChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, min_length=3, max_length=200)
+    emails: list[str] | None = Field(default=None, max_length=10)
+    webhook_url: str | None = None
+    webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
+
+    @field_validator("emails")
+    @classmethod
+    def _emails(cls, v: list[str] | None) -> list[str] | None:
+        from email_validator import EmailNotValidError, validate_email
+
+        if v is None:
+            return v
+        try:
+            return [validate_email(e, check_deliverability=False).normalized for e in v]
+        except EmailNotValidError:
+            raise ValueError("each must be a valid e-mail address") from None
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v and not v.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return v or None
+
+
+class NewAgency(AgencyChanges):
+    agency_id: str
+    name: str = Field(min_length=3, max_length=200)
+    level: str
+    parent_id: str
+    province_code: str | None = None
+    regency_code: str | None = None
+
+    @field_validator("agency_id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("lowercase letters, digits and dashes")
+        return v
+
+    @field_validator("level")
+    @classmethod
+    def _level(cls, v: str) -> str:
+        if v not in LEVELS or v == "national":
+            raise ValueError(f"one of {', '.join(LEVELS[1:])}")
+        return v
+
+
+def create_agency(data: Any) -> dict[str, Any]:
+    try:
+        new = NewAgency.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed("the agency is not valid", fields=_fields(error)) from None
+    try:
+        parent = directory.get_agency(new.parent_id)
+    except NotFound:
+        raise ValidationFailed("unknown parent", fields={"parent_id": "unknown agency"}) from None
+    if parent.level not in PARENT_LEVELS[new.level]:
+        raise ValidationFailed("wrong parent", fields={
+            "parent_id": f"a {new.level} sits under a {' or '.join(sorted(PARENT_LEVELS[new.level]))}"})
+    province = new.province_code or parent.province_code
+    regency = new.regency_code or parent.regency_code
+    if province and province not in regions().provinces:
+        raise ValidationFailed("unknown province", fields={"province_code": "unknown province code"})
+    if regency and regions().regencies.get(regency) is None:
+        raise ValidationFailed("unknown regency", fields={"regency_code": "unknown regency/city code"})
+    model = AgencyModel(new.agency_id, name=new.name, level=new.level, parent_id=parent.agency_id,
+                        path=[*parent.path, new.agency_id], province_code=province, regency_code=regency,
+                        emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=new.webhook_secret,
+                        updated_at=clock.now().isoformat(), version=1)
+    try:
+        model.save(condition=AgencyModel.agency_id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict(f"agency {new.agency_id} already exists") from None
+        raise
+    return directory.agency_to_dict(model)
+
+
+def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
+    """Name, e-mails and webhook can change; the place in the hierarchy cannot (reports keep it)."""
+    if isinstance(data, dict) and set(data) & {"level", "parent_id", "province_code", "regency_code"}:
+        raise ValidationFailed("the hierarchy cannot change", fields={
+            k: "cannot change: create a new agency" for k in set(data) & {"level", "parent_id",
+                                                                         "province_code", "regency_code"}})
+    try:
+        changes = AgencyChanges.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed("the changes are not valid", fields=_fields(error)) from None
+    try:
+        model = AgencyModel.get(agency_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no agency {agency_id}") from None
+    updates = [getattr(AgencyModel, k).set(v) for k, v in changes.model_dump(exclude_unset=True).items()]
+    if not updates:
+        return directory.agency_to_dict(model)
+    updates += [AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(clock.now().isoformat())]
+    try:
+        model.update(actions=updates, condition=AgencyModel.version == model.version)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise StaleVersion("the agency was changed by someone else; retry") from None
+        raise
+    return directory.agency_to_dict(model)
+
+
+def put_rule(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
+    region, category, agency_id = data.get("region_code"), data.get("category"), data.get("agency_id")
+    fields = {}
+    if region not in regions().provinces and region not in regions().regencies:
+        fields["region_code"] = "a province (73) or regency/city (73.71) code"
+    if category not in CATEGORY_CODES:
+        fields["category"] = "unknown category: see GET /categories"
+    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
+        fields["agency_id"] = "unknown agency"
+    if fields:
+        raise ValidationFailed("the rule is not valid", fields=fields)
+    try:
+        directory.get_agency(agency_id)
+    except NotFound:
+        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
+    RoutingRuleModel(region, category, agency_id=agency_id, updated_at=clock.now().isoformat()).save()
+    return {"region_code": region, "category": category, "agency_id": agency_id}
+
+
+def list_rules(region_code: str | None) -> dict[str, Any]:
+    if not region_code:
+        raise ValidationFailed("region_code is required", fields={"region_code": "required"})
+    return {"routing_rules": [{"region_code": r.region_code, "category": r.category, "agency_id": r.agency_id}
+                              for r in RoutingRuleModel.query(region_code)]}
+
+
+def delete_rule(region_code: str, category: str) -> None:
+    try:
+        RoutingRuleModel.get(region_code, category).delete()
+    except DoesNotExist:
+        raise NotFound("no such routing rule") from None
+
+
+def issue_key(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
+    label = data.get("label")
+    if label is not None and (not isinstance(label, str) or len(label) > 100):
+        raise ValidationFailed("bad label", fields={"label": "text of at most 100 characters"})
+    role, agency_id = data.get("role"), data.get("agency_id")
+    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
+        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
+    return keys.issue(str(role), agency_id, label=label)
+
+
+def list_keys(agency_id: str | None) -> dict[str, Any]:
+    if not agency_id:
+        raise ValidationFailed("agency_id is required", fields={"agency_id": "required"})
+    return {"keys": [{"key_id": k.key_id, "role": k.role, "agency_id": k.agency_id, "label": k.label,
+                      "created_at": k.created_at, "revoked_at": k.revoked_at}
+                     for k in ApiKeyModel.agency_index.query(agency_id)]}

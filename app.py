@@ -3,16 +3,19 @@
 from chalice import Chalice
 
 from chalicelib.config import get_settings
-from chalicelib.handlers import admin, agency, auth, public, reference
+from chalicelib.handlers import admin, agency, auth, events, public, reference, scheduled, stats
 from chalicelib.handlers.middleware import http_middleware
 
 app = Chalice(app_name="sp4n-lapor")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(reference.bp)
+app.register_blueprint(stats.bp)
 app.register_blueprint(auth.bp)
 app.register_blueprint(agency.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(events.bp)
+app.register_blueprint(scheduled.bp)
 
 if get_settings().dev_routes:  # the local stack and tests only: never on a deployed stage
     from chalicelib.handlers import dev

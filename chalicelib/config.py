@@ -51,6 +51,7 @@ class Settings:
     sender_email: str
     notifications_dlq: str
     notification_max_attempts: int
+    sweep_schedule: str
     sweep_page_size: int
     sweep_max_reports: int
     # Local stack and tests only: never set on a deployed stage.
@@ -88,6 +89,7 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         sender_email=get("SENDER_EMAIL", "no-reply@lapor.example.go.id"),
         notifications_dlq=get("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq"),
         notification_max_attempts=int(get("NOTIFICATION_MAX_ATTEMPTS", "5")),
+        sweep_schedule=get("SWEEP_SCHEDULE", "rate(15 minutes)"),
         sweep_page_size=int(get("SWEEP_PAGE_SIZE", "100")),
         sweep_max_reports=int(get("SWEEP_MAX_REPORTS", "1000")),
         dev_routes=_flag(get("DEV_ROUTES")),

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from chalicelib.adapters import clock
+from chalicelib.adapters import clock, deadletter, email
 from chalicelib.config import TABLES, get_settings
 from chalicelib.models import AgencyModel
 from chalicelib.models.tables import create_all
@@ -19,6 +19,8 @@ DEMO_STAFF_FILE = "demo-credentials.json"
 
 def prepare(state: Path, data_dir: Path | None = None) -> dict[str, Any]:
     create_all()
+    email.verify_sender()
+    deadletter.create_queue()
     restored = load_data(data_dir) if data_dir else 0
     counts = {"agencies": 0, "routing_rules": 0}
     if not restored or AgencyModel.count(seed.NATIONAL_AGENCY_ID) == 0:

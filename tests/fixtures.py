@@ -33,10 +33,13 @@ def moto_server() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def tables(moto_server: str) -> dict:
+    from chalicelib.adapters import deadletter, email
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
 
     create_all()
+    email.verify_sender()
+    deadletter.create_queue()
     return seed.seed("2026-01-01T00:00:00+07:00")
 
 

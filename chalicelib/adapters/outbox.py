@@ -25,6 +25,9 @@ def record(message: dict[str, Any]) -> None:
     line = json.dumps(message, ensure_ascii=False, sort_keys=True)
     with _lock, open(path, "a", encoding="utf-8") as f:
         f.write(line + "\n")
+    to = ", ".join(message.get("to") or [message.get("url", "")])
+    print(f"[outbox] {message.get('channel')} → {to}: {message.get('subject') or message.get('payload', {}).get('subject')}",
+          flush=True)
 
 
 def read(tracking_id: str | None = None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from chalicelib.domain.complaint import Complaint, Event, status_label
+from chalicelib.domain.complaint import STATUS_LABELS, Complaint, Event, status_label
 from chalicelib.domain.reference import CATEGORIES, KINDS
 
 _CATEGORY_LABELS = {c.code: c.label_id for c in CATEGORIES}
@@ -110,7 +110,7 @@ def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | 
         "at": e.at.isoformat(),
         "type": e.type,
         "status": e.status,
-        "status_label": status_label(e.status),
+        "status_label": status_label(e.status) if e.status in STATUS_LABELS else None,
         "actor": e.actor_role if e.actor_role in {"reporter", "system"} else "agency",
         "agency_id": e.agency_id,
         "note": (e.note or None) if show_note else None,

@@ -13,6 +13,7 @@ from chalicelib.adapters import clock, outbox
 from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import sweep
 
 bp = Blueprint(__name__)
 
@@ -55,3 +56,9 @@ def move_clock():
 def list_outbox():
     params = http.query(bp.current_request)
     return http.respond({"messages": outbox.read(tracking_id=params.get("tracking_id"))})
+
+
+@bp.route("/dev/sweep", methods=["POST"], content_types=http.ANY)
+@endpoint
+def run_sweep():
+    return http.respond(sweep.run())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError
@@ -24,6 +24,9 @@ from chalicelib.models import AgencyModel, ComplaintModel, EventModel, Notificat
 from chalicelib.models.mapping import event_from_model, event_to_model, from_model, iso, to_model, utc_key
 
 STAT_SHARDS = 4
+# A new notification is delivered from the stream at once; the retry job looks at it only after
+# this, in case its stream record never came.
+FIRST_RETRY_AFTER = timedelta(minutes=2)
 _RETRYABLE = {"ThrottlingException", "ProvisionedThroughputExceededException",
               "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
               "TransactionInProgressException"}
@@ -89,7 +92,7 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
         rows.append(NotificationModel(
             tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", channel="pending",
             recipient=notice.recipient, kind=notice.kind, state="pending", attempts=0,
-            created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now),
+            created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
             payload={"subject": notice.subject, "text": notice.text},
         ))
     return rows

@@ -1,0 +1,31 @@
+"""Stream-driven functions (SPEC §8): forwarding new reports, delivering notifications.
+
+Each is its own Lambda, fed by a DynamoDB stream. A raised error makes Lambda deliver the batch
+again; the services skip what was already done, so nothing is lost and nothing is done twice.
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.config import get_settings
+from chalicelib.services import forwarding, notify
+
+bp = Blueprint(__name__)
+_settings = get_settings()
+
+
+def _raw(event) -> list[dict]:
+    return event.to_dict().get("Records", [])
+
+
+@bp.on_dynamodb_record(stream_arn=_settings.complaints_stream_arn, batch_size=25,
+                       starting_position="TRIM_HORIZON", name="forward_new_reports")
+def forward_new_reports(event):
+    forwarding.handle_records(_raw(event))
+
+
+@bp.on_dynamodb_record(stream_arn=_settings.notifications_stream_arn, batch_size=25,
+                       starting_position="TRIM_HORIZON", name="deliver_notifications")
+def deliver_notifications(event):
+    notify.handle_records(_raw(event))

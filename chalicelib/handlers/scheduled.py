@@ -1,0 +1,24 @@
+"""Scheduled functions: the reminder sweep and notification retries, each its own Lambda."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.config import get_settings
+from chalicelib.observability import logger
+from chalicelib.services import notify, sweep
+
+bp = Blueprint(__name__)
+
+
+@bp.schedule(get_settings().sweep_schedule, name="sweep")
+def run_sweep(event):
+    summary = sweep.run()
+    logger.info("sweep finished", extra={"examined": summary["examined"], "steps": summary["steps"],
+                                         "more": summary["more"]})
+    return {k: summary[k] for k in ("examined", "steps", "more")}
+
+
+@bp.schedule("rate(5 minutes)", name="retry_notifications")
+def retry_notifications(event):
+    return notify.retry_due()

@@ -26,8 +26,8 @@ def record(message: dict[str, Any]) -> None:
     with _lock, open(path, "a", encoding="utf-8") as f:
         f.write(line + "\n")
     to = ", ".join(message.get("to") or [message.get("url", "")])
-    print(f"[outbox] {message.get('channel')} → {to}: {message.get('subject') or message.get('payload', {}).get('subject')}",
-          flush=True)
+    subject = message.get("subject") or message.get("payload", {}).get("subject")
+    print(f"[outbox] {message.get('channel')} → {to}: {subject}", flush=True)
 
 
 def read(tracking_id: str | None = None) -> list[dict[str, Any]]:

@@ -43,6 +43,9 @@ def start_moto() -> tuple[object, str]:
 
     from moto.server import ThreadedMotoServer
 
+    from devtools.moto_patches import make_dynamodb_writes_atomic
+
+    make_dynamodb_writes_atomic()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -21,6 +21,9 @@ def moto_server() -> Iterator[str]:
 
     from moto.server import ThreadedMotoServer
 
+    from devtools.moto_patches import make_dynamodb_writes_atomic
+
+    make_dynamodb_writes_atomic()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -34,10 +37,12 @@ def moto_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def tables(moto_server: str) -> dict:
     from chalicelib.adapters import deadletter, email
+    from chalicelib.adapters.attachments import create_bucket
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
 
     create_all()
+    create_bucket()
     email.verify_sender()
     deadletter.create_queue()
     return seed.seed("2026-01-01T00:00:00+07:00")

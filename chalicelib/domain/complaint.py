@@ -160,6 +160,19 @@ def in_scope(actor: Actor, complaint: Complaint) -> bool:
     return False
 
 
+VERIFIER_ACTIONS = {"forward", "reject"}
+
+
+def check_permission(actor: Actor, complaint: Complaint, action: str) -> None:
+    """Who may do what (SPEC §1, §4), before anything else is looked at."""
+    if action not in STAFF_ACTIONS:
+        raise ValidationFailed("unknown action", fields={"action": f"must be one of: {', '.join(STAFF_ACTIONS)}"})
+    if not in_scope(actor, complaint):
+        raise Forbidden("this report is outside your scope")
+    if action in VERIFIER_ACTIONS and actor.role not in {"coordinator", "national_admin"}:
+        raise Forbidden(f"only a coordinator or the national admin can {action}")
+
+
 def _require_note(note: str | None, what: str) -> str:
     text = (note or "").strip()
     if not text:
@@ -185,15 +198,10 @@ def apply_action(
     return_queue: Target | None = None,
 ) -> tuple[Complaint, list[Event]]:
     """A staff action (SPEC §4). Raises Forbidden, InvalidTransition or ValidationFailed."""
-    if action not in STAFF_ACTIONS:
-        raise ValidationFailed("unknown action", fields={"action": f"must be one of {', '.join(STAFF_ACTIONS)}"})
-    if not in_scope(actor, complaint):
-        raise Forbidden("this report is outside your scope")
+    check_permission(actor, complaint, action)
     status = complaint.status
     c = complaint
     if action == "forward":
-        if actor.role not in {"coordinator", "national_admin"}:
-            raise Forbidden("only a coordinator or the national admin can forward")
         if status not in {Status.SUBMITTED, Status.FORWARDED}:
             raise _transition_error(action, status)
         if target is None:
@@ -203,8 +211,6 @@ def apply_action(
         text = (note or "").strip()
         return forward(c, target, now, limits, actor=actor, note=text)
     if action == "reject":
-        if actor.role not in {"coordinator", "national_admin"}:
-            raise Forbidden("only a coordinator or the national admin can reject")
         if status != Status.SUBMITTED:
             raise _transition_error(action, status)
         text = _require_note(note, "a reason")

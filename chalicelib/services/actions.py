@@ -11,7 +11,14 @@ from typing import Any
 
 from chalicelib.adapters import clock
 from chalicelib.domain import agencies, notices, views
-from chalicelib.domain.complaint import STAFF_ACTIONS, Actor, apply_action, in_scope, returns_destination
+from chalicelib.domain.complaint import (
+    STAFF_ACTIONS,
+    Actor,
+    apply_action,
+    check_permission,
+    in_scope,
+    returns_destination,
+)
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import directory, reports, store
@@ -55,8 +62,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     action, note, agency_id = _parse(data)
     before = reports.load(tracking_id, consistent=True)
     logger.append_keys(tracking_id=before.tracking_id)
-    if not in_scope(actor, before):
-        raise Forbidden("this report is outside your scope")
+    check_permission(actor, before, action)
     target = _target(actor, agency_id) if action == "forward" else None
     return_queue = None
     if action == "return":

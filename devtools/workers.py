@@ -36,31 +36,35 @@ def _to_lambda_record(record: dict[str, Any], arn: str) -> dict[str, Any]:
 
 
 class StreamReader:
-    """Reads one table's stream from the start, shard by shard, like a Lambda event source mapping."""
+    """Reads one table's stream from the start, shard by shard, like a Lambda event source mapping.
+
+    It asks for a fresh iterator after the last sequence number it handed over on every read: moto
+    replaces a table object (and its stream shard) when it rolls back a failed transaction, which
+    strands long-lived iterators; DynamoDB does not, but asking again costs nothing here.
+    """
 
     def __init__(self, table: str) -> None:
         self.table = get_settings().table(table)
         self.arn = _client("dynamodb").describe_table(TableName=self.table)["Table"]["LatestStreamArn"]
         self.streams = _client("dynamodbstreams")
-        self.iterators: dict[str, str | None] = {}
+        self.last: dict[str, str | None] = {}
 
-    def _refresh_shards(self) -> None:
-        shards = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
-        for shard in shards:
-            if shard["ShardId"] not in self.iterators:
-                self.iterators[shard["ShardId"]] = self.streams.get_shard_iterator(
-                    StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON",
-                )["ShardIterator"]
+    def _iterator(self, shard_id: str) -> str:
+        last = self.last.get(shard_id)
+        kwargs = ({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last} if last
+                  else {"ShardIteratorType": "TRIM_HORIZON"})
+        return self.streams.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **kwargs)["ShardIterator"]
 
     def read(self, limit: int = 25) -> list[dict[str, Any]]:
-        self._refresh_shards()
+        shards = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
-        for shard_id, iterator in list(self.iterators.items()):
-            if not iterator:
-                continue
-            response = self.streams.get_records(ShardIterator=iterator, Limit=limit)
-            self.iterators[shard_id] = response.get("NextShardIterator")
-            records += [_to_lambda_record(r, self.arn) for r in response.get("Records", [])]
+        for shard in shards:
+            shard_id = shard["ShardId"]
+            response = self.streams.get_records(ShardIterator=self._iterator(shard_id), Limit=limit)
+            batch = response.get("Records", [])
+            if batch:
+                self.last[shard_id] = batch[-1]["dynamodb"]["SequenceNumber"]
+            records += [_to_lambda_record(r, self.arn) for r in batch]
         return records
 
 

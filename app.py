@@ -3,12 +3,13 @@
 from chalice import Chalice
 
 from chalicelib.config import get_settings
-from chalicelib.handlers import admin, agency, auth, events, public, reference, scheduled, stats
+from chalicelib.handlers import admin, agency, attachments, auth, events, public, reference, scheduled, stats
 from chalicelib.handlers.middleware import http_middleware
 
 app = Chalice(app_name="sp4n-lapor")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)
+app.register_blueprint(attachments.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(auth.bp)

@@ -41,6 +41,7 @@ class Settings:
     # Requests.
     max_body_bytes: int
     idempotency_ttl_seconds: int
+    attachments_bucket: str
     # Observability.
     service_name: str
     metrics_namespace: str
@@ -79,6 +80,7 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         max_reopens=int(get("MAX_REOPENS", "2")),
         max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
         idempotency_ttl_seconds=int(get("IDEMPOTENCY_TTL_SECONDS", "3600")),
+        attachments_bucket=get("ATTACHMENTS_BUCKET", "sp4n-lapor-local-attachments"),
         service_name=get("POWERTOOLS_SERVICE_NAME", "sp4n-lapor"),
         metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor"),
         tracing=_flag(get("TRACING_ENABLED")),

@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 
 from chalicelib.adapters import clock, deadletter, email
+from chalicelib.adapters.attachments import create_bucket
 from chalicelib.config import TABLES, get_settings
 from chalicelib.models import AgencyModel
 from chalicelib.models.tables import create_all
@@ -19,6 +20,7 @@ DEMO_STAFF_FILE = "demo-credentials.json"
 
 def prepare(state: Path, data_dir: Path | None = None) -> dict[str, Any]:
     create_all()
+    create_bucket()
     email.verify_sender()
     deadletter.create_queue()
     restored = load_data(data_dir) if data_dir else 0

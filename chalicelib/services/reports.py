@@ -8,7 +8,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import identifiers, views
 from chalicelib.domain.complaint import Complaint
 from chalicelib.errors import Forbidden, NotFound
-from chalicelib.services import store
+from chalicelib.services import attachments, store
 
 TRACKING_ID_LENGTH = 13
 
@@ -33,8 +33,8 @@ def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
     complaint = load(tracking_id)
     now = clock.now()
     if authorize_reporter(complaint, token):
-        return views.reporter_view(complaint, now)
-    return views.public_view(complaint, now)
+        return attachments.with_links(views.reporter_view(complaint, now), complaint, "reporter")
+    return attachments.with_links(views.public_view(complaint, now), complaint, "public")
 
 
 def timeline(tracking_id: str, token: str | None = None) -> dict[str, Any]:

@@ -36,14 +36,16 @@ from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
 from chalicelib.errors import IdempotencyConflict, RequestInProgress, ServiceUnavailable
 from chalicelib.observability import count, logger
-from chalicelib.services import store
+from chalicelib.services import attachments, store
 
 MAX_IDEMPOTENCY_KEY = 128
 
 
 def validate(data: Any, now: datetime) -> Submission:
     # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
-    return parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
+    submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
+    attachments.check_uploads(submission.attachments)
+    return submission
 
 
 def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:

@@ -1,0 +1,17 @@
+"""``POST /attachments``: an upload id and a presigned S3 upload for one file (SPEC §7)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.handlers import http
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import attachments
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/attachments", methods=["POST"], content_types=http.ANY)
+@endpoint
+def request_upload():
+    return http.respond(attachments.request_upload(http.json_object(bp.current_request)), 201)

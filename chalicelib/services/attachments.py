@@ -1,0 +1,98 @@
+"""Attachments (SPEC §3, §7 ``POST /attachments``): photos or PDFs, 10 MB each, up to 5 a report.
+
+1. ``request_upload``: the browser says what it will send; it gets an upload id and a presigned
+   S3 POST that accepts only that content type and at most 10 MB.
+2. The browser uploads straight to S3; the report lists the upload ids (``attachments``).
+3. ``check_uploads`` (on filing): every id must name a stored JPEG, PNG or PDF within the limit.
+4. ``with_links``: the reporter and staff get short-lived download links; the public only for a
+   report that is not confidential.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Iterable
+from typing import Any
+
+from chalicelib.adapters import attachments as s3
+from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.submission import UPLOAD_ID
+from chalicelib.errors import ValidationFailed
+from chalicelib.observability import logger
+
+CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
+MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_SECONDS = 15 * 60  # how long the presigned upload stays valid
+LINK_SECONDS = 10 * 60  # how long a download link stays valid
+MAX_FILENAME = 200
+_ALPHANUMERIC = string.ascii_letters + string.digits
+
+TYPE_MESSAGE = "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)"
+SIZE_MESSAGE = "must be at most 10 MB"
+UNKNOWN_MESSAGE = "unknown upload id: upload with POST /attachments first"
+
+
+def new_upload_id() -> str:
+    return "upl_" + "".join(secrets.choice(_ALPHANUMERIC) for _ in range(24))
+
+
+def _upload_request_errors(data: dict[str, Any]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    filename = data.get("filename")
+    if not isinstance(filename, str) or not filename.strip():
+        fields["filename"] = "required"
+    elif len(filename.strip()) > MAX_FILENAME or any(ord(ch) < 32 for ch in filename):
+        fields["filename"] = f"must be a file name of at most {MAX_FILENAME} characters"
+    content_type = data.get("content_type")
+    if not isinstance(content_type, str) or content_type.split(";")[0].strip().lower() not in CONTENT_TYPES:
+        fields["content_type"] = TYPE_MESSAGE
+    size = data.get("size")
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        fields["size"] = "must be the file size in bytes (a whole number, at least 1)"
+    elif size > MAX_BYTES:
+        fields["size"] = SIZE_MESSAGE
+    return fields
+
+
+def request_upload(data: dict[str, Any]) -> dict[str, Any]:
+    fields = _upload_request_errors(data)
+    if fields:
+        raise ValidationFailed("this file cannot be attached", fields=fields)
+    content_type = data["content_type"].split(";")[0].strip().lower()
+    upload_id = new_upload_id()
+    upload = s3.presigned_upload(upload_id, content_type, MAX_BYTES, UPLOAD_SECONDS)
+    logger.info("upload requested", extra={"content_type": content_type, "size": data["size"]})
+    return {
+        "upload_id": upload_id,
+        "upload": upload,
+        "content_type": content_type,
+        "max_bytes": MAX_BYTES,
+        "expires_in": UPLOAD_SECONDS,
+    }
+
+
+def check_uploads(upload_ids: list[str]) -> None:
+    """Every upload id names a file that was uploaded and is within the limits (422 otherwise)."""
+    for upload_id in upload_ids:
+        found = s3.stored(upload_id) if UPLOAD_ID.match(upload_id) else None
+        if found is None:
+            raise ValidationFailed("an attachment was not found", fields={"attachments": UNKNOWN_MESSAGE})
+        if found.content_type.split(";")[0].strip().lower() not in CONTENT_TYPES:
+            raise ValidationFailed("an attachment has the wrong type", fields={"attachments": TYPE_MESSAGE})
+        if found.size > MAX_BYTES:
+            raise ValidationFailed("an attachment is too large", fields={"attachments": SIZE_MESSAGE})
+
+
+def links(upload_ids: Iterable[str], *, confidential: bool, audience: str) -> list[dict[str, Any]]:
+    """Download links for ``audience`` (public | reporter | staff); none for the public when the
+    report is confidential. Signed locally: no call to S3."""
+    if audience == "public" and confidential:
+        return []
+    return [{"upload_id": upload_id, "url": s3.download_url(upload_id, LINK_SECONDS), "expires_in": LINK_SECONDS}
+            for upload_id in upload_ids]
+
+
+def with_links(view: dict[str, Any], complaint: Complaint, audience: str) -> dict[str, Any]:
+    view["attachment_links"] = links(complaint.attachments, confidential=complaint.confidential, audience=audience)
+    return view

@@ -1,0 +1,36 @@
+"""Statistics routes (SPEC §7): the public ``/stats`` and the staff scorecards ``/agency/stats``."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.handlers import http
+from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import stats
+from chalicelib.web import charts
+
+bp = Blueprint(__name__)
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=60"}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@bp.route("/stats", methods=["GET"])
+@endpoint
+def public_stats():
+    params = http.query(bp.current_request)
+    return http.respond(stats.public_stats(params.get("scope"), params.get("from"), params.get("to")),
+                        headers=PUBLIC_CACHE)
+
+
+@bp.route("/agency/stats", methods=["GET"], authorizer=staff_key)
+@endpoint
+def agency_stats():
+    request = bp.current_request
+    actor = current_actor(request)
+    params = http.query(request)
+    answer = stats.agency_scorecards(actor, agency_id=params.get("agency_id") or None, start=params.get("from"),
+                                     end=params.get("to"), sort=params.get("sort"))
+    if (params.get("charts") or "").lower() in _TRUE:
+        answer["charts"] = charts.scorecard_charts(answer)
+    return http.respond(answer)

@@ -83,3 +83,87 @@ def test_spec_example_deadline_on_the_local_stack(stack):
         assert receipt["deadlines"]["verification"] == "2026-03-27T23:59:59+07:00"
     finally:
         stack.post("/dev/clock", json={"set": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())})
+
+
+def outbox_kinds(stack, tid: str) -> list[tuple[str, str]]:
+    messages = stack.get(f"/dev/outbox?tracking_id={tid}").json()["messages"]
+    return sorted((m["recipient"], m["subject"].split(":")[0]) for m in messages)
+
+
+def settle(stack, tid: str) -> list[tuple[str, str]]:
+    """Wait until the notifier has delivered everything (the outbox stops changing)."""
+    last, stable = None, 0
+    for _ in range(100):
+        now = outbox_kinds(stack, tid)
+        stable = stable + 1 if now == last else 0
+        if stable >= 5:
+            return now
+        last = now
+        time.sleep(0.2)
+    return last or []
+
+
+def sweep_twice_at(stack, moment: str) -> None:
+    assert stack.post("/dev/clock", json={"set": moment}).ok
+    for _ in range(2):
+        assert stack.post("/dev/sweep").status_code == 200
+
+
+def test_the_whole_chain_with_the_test_clock(stack):
+    stack.post("/dev/clock", json={"set": "2026-11-02T09:00:00+08:00"})  # a Monday, WITA
+    try:
+        receipt = stack.post("/complaints", json=valid_report(category="health")).json()
+        tid, token = receipt["tracking_id"], receipt["reporter_token"]
+        assert wait_for(lambda: stack.get(f"/complaints/{tid}").json()["status"] == "forwarded")
+        view = stack.get(f"/complaints/{tid}").json()
+        assert view["deadlines"]["first_response"]["due"] == "2026-11-09T23:59:59+08:00"
+        before = settle(stack, tid)
+
+        # no response; one working day before the deadline: one reminder, however often we sweep
+        sweep_twice_at(stack, "2026-11-07T00:00:00+08:00")
+        after_reminder = settle(stack, tid)
+        added = [k for k in after_reminder if k not in before or after_reminder.count(k) > before.count(k)]
+        assert added == [(f"agency:{DINKES_MKS}", "[LAPOR!] Pengingat")]
+
+        # at the deadline: overdue, and escalation level 1 to Kota Makassar
+        sweep_twice_at(stack, "2026-11-10T00:00:01+08:00")
+        view = stack.get(f"/complaints/{tid}").json()
+        assert view["overdue"] is True and view["escalation_level"] == 1
+        coordinator = stack.staff("coordinator", "pemkot-makassar")
+        overdue = stack.get("/agency/complaints?overdue=true&limit=100", headers=coordinator).json()["complaints"]
+        assert tid in [c["tracking_id"] for c in overdue]
+        assert stack.get(f"/agency/complaints/{tid}", headers=coordinator).json()["escalated_to"] == [
+            "pemkot-makassar"]
+
+        # every further 2 working days: the province, then national
+        sweep_twice_at(stack, "2026-11-12T00:00:01+08:00")
+        assert stack.get(f"/complaints/{tid}").json()["escalation_level"] == 2
+        sweep_twice_at(stack, "2026-11-14T00:00:01+08:00")
+        staff = stack.get(f"/agency/complaints/{tid}", headers=stack.staff("national_admin")).json()
+        assert staff["escalation_level"] == 3
+        assert staff["escalated_to"] == ["pemkot-makassar", "pemprov-sulawesi-selatan", "kemenpanrb"]
+
+        # the unit finally responds and resolves; the reporter stays silent past the window
+        officer = stack.staff("officer", DINKES_MKS)
+        url = f"/agency/complaints/{tid}/actions"
+        assert stack.post(url, headers=officer, json={"action": "respond", "note": "Maaf terlambat"}).ok
+        assert stack.post(url, headers=officer, json={"action": "resolve", "note": "Sudah beres"}).ok
+        sweep_twice_at(stack, "2026-12-05T00:00:00+08:00")
+        mine = stack.get(f"/complaints/{tid}", headers={"X-Reporter-Token": token}).json()
+        assert mine["status"] == "closed" and mine["status_label"] == "Selesai"
+
+        # each step is in the outbox exactly once, none duplicated by the repeated sweeps
+        final = settle(stack, tid)
+        unit, city, prov, nat = (f"agency:{a}" for a in (DINKES_MKS, "pemkot-makassar",
+                                                          "pemprov-sulawesi-selatan", "kemenpanrb"))
+        assert final.count((unit, "[LAPOR!] Pengingat")) == 1
+        assert final.count((unit, "[LAPOR!] Terlambat")) == 1
+        for level, target in ((1, city), (2, prov), (3, nat)):
+            assert final.count((target, f"[LAPOR!] Eskalasi level {level}")) == 1
+            assert final.count((unit, f"[LAPOR!] Eskalasi level {level}")) == 1
+        assert final.count(("reporter", f"[LAPOR!] {tid}")) == 1  # closed: the reply window passed
+        events = [e["type"] for e in stack.get(f"/complaints/{tid}/timeline",
+                                               headers={"X-Reporter-Token": token}).json()["events"]]
+        assert events.count("escalated") == 3 and events.count("overdue") == 1 and events[-1] == "closed"
+    finally:
+        stack.post("/dev/clock", json={"set": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())})

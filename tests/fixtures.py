@@ -22,8 +22,11 @@ def moto_server() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
 
     from devtools.moto_patches import make_dynamodb_writes_atomic
+    from tests.moto_speedups import cheap_transaction_backups
 
     make_dynamodb_writes_atomic()
+    speedups = cheap_transaction_backups()
+    speedups.__enter__()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -32,6 +35,7 @@ def moto_server() -> Iterator[str]:
     os.environ["AWS_ENDPOINT_URL"] = url
     yield url
     server.stop()
+    speedups.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")

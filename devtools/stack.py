@@ -69,7 +69,7 @@ def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -
     }
     if args.endpoint:
         env["AWS_ENDPOINT_URL_DYNAMODB"] = args.endpoint
-        env["AWS_ENDPOINT_URL_DYNAMODBSTREAMS"] = args.endpoint
+        env["AWS_ENDPOINT_URL_DYNAMODB_STREAMS"] = args.endpoint
     os.environ.update(env)
     return env
 

@@ -8,6 +8,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import identifiers, views
 from chalicelib.domain.complaint import Complaint
 from chalicelib.errors import Forbidden, NotFound
+from chalicelib.observability import logger
 from chalicelib.services import attachments, store
 
 TRACKING_ID_LENGTH = 13
@@ -17,6 +18,7 @@ def load(tracking_id: str, consistent: bool = False) -> Complaint:
     tracking_id = identifiers.normalize_tracking_id(tracking_id)
     if len(tracking_id) != TRACKING_ID_LENGTH or not tracking_id.startswith("LPR-"):
         raise NotFound(f"no report with tracking id {tracking_id}")
+    logger.append_keys(tracking_id=tracking_id)
     return store.get(tracking_id, consistent=consistent)
 
 

@@ -4,9 +4,10 @@ from chalice import Chalice
 
 from chalicelib.config import get_settings
 from chalicelib.handlers import admin, agency, attachments, auth, events, public, reference, scheduled, stats
-from chalicelib.handlers.middleware import http_middleware
+from chalicelib.handlers.middleware import http_middleware, observe
 
 app = Chalice(app_name="sp4n-lapor")
+app.register_middleware(observe, "all")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(attachments.bp)

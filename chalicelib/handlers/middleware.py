@@ -42,15 +42,20 @@ def endpoint(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """Per request: fresh log keys, the SPEC error shape for Chalice's own errors, security
-    headers, and the request's metrics flushed."""
+def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
+    """Every invocation of every function (HTTP, streams, schedules): fresh log keys, and the
+    metrics it recorded flushed (as CloudWatch EMF lines) when it ends."""
     logger.remove_keys(["tracking_id"])
     try:
-        response = get_response(event)
+        return get_response(event)
     finally:
         if metrics.metric_set:
             metrics.flush_metrics()
+
+
+def http_middleware(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Per request: the SPEC error shape for Chalice's own errors, and security headers."""
+    response = get_response(event)
     body = response.body
     if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
         code = _CHALICE_CODES.get(response.status_code, "error")

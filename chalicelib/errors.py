@@ -80,6 +80,29 @@ class TooManyRequests(DomainError):
 
 
 class ServiceUnavailable(DomainError):
-    """A dependency is throttling or failing for now: safe to retry the same request."""
+    """A dependency is throttling or failing for now: safe to retry the same request. 429 (SPEC §7
+    lists no 5xx): the client did nothing wrong, but nothing was done either; retry after a moment."""
 
-    status, code = 503, "temporarily_unavailable"
+    status, code = 429, "temporarily_unavailable"
+
+
+# DynamoDB (and other AWS) error codes that mean "busy or failing for now: the same call may succeed".
+TRANSIENT_CODES = frozenset({
+    "ThrottlingException", "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+    "InternalServerError", "InternalFailure", "ServiceUnavailable", "TransactionInProgressException",
+    "Throttling", "SlowDown", "RequestTimeout",
+})
+
+
+def transient_code(error: BaseException) -> str | None:
+    """The AWS error code behind ``error`` when it is transient, else None. Understands botocore's
+    ``ClientError`` (``response``) and PynamoDB's wrappers (``cause_response_code``)."""
+    code = getattr(error, "cause_response_code", None)
+    if code is None:
+        response = getattr(error, "response", None)
+        code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return code if code in TRANSIENT_CODES else None
+
+
+def unavailable() -> ServiceUnavailable:
+    return ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})

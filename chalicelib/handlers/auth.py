@@ -12,7 +12,7 @@ from chalice import AuthResponse, Blueprint
 from chalice.app import Request
 
 from chalicelib.domain.complaint import Actor
-from chalicelib.errors import DomainError, Forbidden, Unauthorized
+from chalicelib.errors import DomainError, Forbidden, ServiceUnavailable, Unauthorized, transient_code, unavailable
 from chalicelib.services import keys
 
 bp = Blueprint(__name__)
@@ -28,15 +28,26 @@ def staff_key(auth_request):
             raise Unauthorized("send Authorization: Bearer <api-key>")
         actor = keys.resolve(key.strip())
     except DomainError as error:
-        return AuthResponse(routes=["*"], principal_id="anonymous",
-                            context={"error": error.code, "message": error.message})
+        return _refused(error)
+    except Exception as error:
+        if not transient_code(error):
+            raise
+        return _refused(unavailable())  # the key table is busy: the view answers 429, not a 500
     return AuthResponse(routes=["*"], principal_id=f"{actor.role}:{actor.agency_id}", context={
         "role": actor.role, "agency_id": actor.agency_id or "", "agency_path": "/".join(actor.agency_path)})
 
 
+def _refused(error: DomainError) -> AuthResponse:
+    return AuthResponse(routes=["*"], principal_id="anonymous",
+                        context={"error": error.code, "message": error.message})
+
+
 def current_actor(request: Request, roles: tuple[str, ...] = STAFF_ROLES) -> Actor:
-    """The staff member making this request; 401 for a bad key, 403 for a role not allowed here."""
+    """The staff member making this request; 401 for a bad key, 403 for a role not allowed here,
+    429 when the key could not be checked for now."""
     context = (request.context or {}).get("authorizer") or {}
+    if context.get("error") == ServiceUnavailable.code:
+        raise unavailable()
     if context.get("error") or not context.get("role"):
         raise Unauthorized(context.get("message") or "send Authorization: Bearer <api-key>")
     if context["role"] not in roles:

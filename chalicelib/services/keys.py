@@ -6,12 +6,12 @@ import re
 import secrets
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, GetError
 
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
-from chalicelib.errors import NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel
 
 ROLES = ("national_admin", "coordinator", "officer", "open311")
@@ -44,6 +44,9 @@ def resolve(key: str | None) -> Actor:
         stored = ApiKeyModel.get(hash_secret(key))
     except DoesNotExist:
         raise Unauthorized("unknown or revoked API key") from None
+    except GetError:
+        raise ServiceUnavailable("the key could not be checked just now; please retry",
+                                 headers={"Retry-After": "1"}) from None
     if stored.revoked_at:
         raise Unauthorized("unknown or revoked API key")
     return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)))

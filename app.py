@@ -3,7 +3,7 @@
 from chalice import Chalice
 
 from chalicelib.config import get_settings
-from chalicelib.handlers import admin, agency, attachments, auth, events, public, reference, scheduled, stats
+from chalicelib.handlers import admin, agency, attachments, auth, events, public, reference, scheduled, stats, web
 from chalicelib.handlers.middleware import http_middleware, observe
 
 app = Chalice(app_name="sp4n-lapor")
@@ -11,6 +11,7 @@ app.register_middleware(observe, "all")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)
 app.register_blueprint(attachments.bp)
+app.register_blueprint(web.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(auth.bp)

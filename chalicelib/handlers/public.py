@@ -6,11 +6,11 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.errors import ValidationFailed
-from chalicelib.handlers import http
+from chalicelib.errors import IdempotencyConflict, RequestInProgress, ValidationFailed
+from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import reporter, reports, submit
-from chalicelib.web import pages
+from chalicelib.services import citizen, reporter, reports, submit
+from chalicelib.web import text
 
 bp = Blueprint(__name__)
 
@@ -42,22 +42,23 @@ def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
 def file_complaint():
     request = bp.current_request
     data, from_form = http.parse_body(request, allow_form=True)
+    form = data if from_form else {}
     if from_form:
         data = form_to_submission(data)
-    key = (request.headers.get("idempotency-key") or "").strip() or None
+    # A form page carries its own key (hidden field), so a plain form posted twice files once.
+    key = ((request.headers.get("idempotency-key") or "").strip()
+           or next((v.strip() for v in reversed(form.get("idempotency_key", [])) if v.strip()), None))
     if key and len(key) > submit.MAX_IDEMPOTENCY_KEY:
         raise ValidationFailed("Idempotency-Key too long",
                                fields={"Idempotency-Key": f"at most {submit.MAX_IDEMPOTENCY_KEY} characters"})
-    html = from_form and not http.wants_json(request)
+    if not from_form or http.wants_json(request):
+        return http.respond(submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context), 201)
+    lang = text.language((form.get("lang") or ["id"])[-1])
     try:
-        answer = submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context)
-    except ValidationFailed as error:
-        if html:
-            return http.html(pages.form_with_errors(data, error.fields), status=422)
-        raise
-    if html:
-        return http.html(pages.confirmation(answer), status=201)
-    return http.respond(answer, 201)
+        answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context)
+    except (ValidationFailed, IdempotencyConflict, RequestInProgress) as error:
+        return web.filing_refused(lang, data, error, key)
+    return web.filed(lang, answer, data)
 
 
 @bp.route("/complaints/{tracking_id}", methods=["GET"])

@@ -1,0 +1,93 @@
+"""The citizen's web pages (SPEC §7 ``GET /``, ``GET /track``) and their CSS and JavaScript.
+
+The pages are HTML rendered by ``chalicelib/web``; the filing form posts to ``POST /complaints``
+(``handlers/public.py``), which answers a browser with ``filed`` or ``filing_refused`` below.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.errors import DomainError, IdempotencyConflict, NotFound, RequestInProgress, UnsupportedMediaType
+from chalicelib.handlers import http
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.services import citizen
+from chalicelib.web import assets, pages, text, tracking
+
+bp = Blueprint(__name__)
+
+
+def page(html: str, status: int = 200, *, uploads: bool = False, cache: str | None = None) -> Response:
+    response = http.html(html, status)
+    if uploads:  # the form's script sends attachments straight to S3
+        policy = response.headers["Content-Security-Policy"].rstrip("; ")
+        response.headers["Content-Security-Policy"] = f"{policy}; connect-src 'self' {citizen.upload_origin()}"
+    if cache:
+        response.headers["Cache-Control"] = cache
+    return response
+
+
+def _form(request: Any) -> dict[str, str]:
+    data, from_form = http.parse_body(request, allow_form=True)
+    if not from_form:
+        raise UnsupportedMediaType(f"send {http.FORM}")
+    return {name: values[-1] for name, values in data.items() if values}
+
+
+@bp.route("/", methods=["GET"])
+@endpoint
+def form_page():
+    lang = text.language(http.query(bp.current_request).get("lang"))
+    context = citizen.form_context()
+    # private, no-cache: the back button shows this same form (same Idempotency-Key) again.
+    return page(pages.form_page(lang, idempotency_key=citizen.new_form_key(), today=context["today"]),
+                uploads=True, cache="private, no-cache")
+
+
+def filed(lang: str, answer: dict[str, Any], submission: dict[str, Any]) -> Response:
+    return page(pages.confirmation(lang, answer, submission), 201)
+
+
+def filing_refused(lang: str, submission: dict[str, Any], error: DomainError, key: str | None) -> Response:
+    """The form again, with what was typed: field errors next to their fields, or why it was not filed."""
+    notice = None
+    if isinstance(error, IdempotencyConflict):  # sent before with other contents: a new report needs a new key
+        notice, key = text.t(lang, "form_already_sent"), citizen.new_form_key()
+    elif isinstance(error, RequestInProgress):
+        notice = text.t(lang, "form_busy")
+    context = citizen.form_context(submission)
+    html = pages.form_page(lang, idempotency_key=key or citizen.new_form_key(), today=context["today"],
+                           values=submission, fields=error.fields, agencies=context["agencies"], notice=notice)
+    return page(html, error.status, uploads=True)
+
+
+@bp.route("/track", methods=["GET"])
+@endpoint
+def track_page():
+    params = http.query(bp.current_request)
+    return _tracked(text.language(params.get("lang")), citizen.track(params.get("tracking_id")))
+
+
+@bp.route("/track", methods=["POST"], content_types=http.ANY)
+@endpoint
+def track_action():
+    form = _form(bp.current_request)
+    result = citizen.track(form.get("tracking_id"), form.get("reporter_token"), form.get("action") or "view", form)
+    return _tracked(text.language(form.get("lang")), result)
+
+
+def _tracked(lang: str, result: dict[str, Any]) -> Response:
+    status = result.pop("status")
+    return page(tracking.track_page(lang, **result), status)
+
+
+@bp.route("/static/{name}", methods=["GET"])
+@endpoint
+def static(name: str):
+    body = assets.read(name)
+    if body is None:
+        raise NotFound(f"no file {name}")
+    return Response(body=body, status_code=200, headers={"Content-Type": assets.MEDIA_TYPES[name],
+                                                          "Cache-Control": "public, max-age=86400"})

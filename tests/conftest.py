@@ -53,4 +53,4 @@ botocore.session.Session.create_client = _create_client
 
 STATE_DIR = _STATE
 
-pytest_plugins = ["tests.fixtures", "tests.staff"]
+pytest_plugins = ["tests.fixtures", "tests.staff", "tests.stack"]

@@ -1,0 +1,289 @@
+"""The citizen's side in a real browser (headless Chromium) against the local stack: file a report,
+keep the receipt, follow it, reply, rate the follow-up; with and without JavaScript; in Bahasa
+Indonesia and English; on a 360 px phone."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.factories import valid_report
+
+pytestmark = pytest.mark.browser
+
+SCRIPT_TITLE = "<script>alert('x')</script> Jalan rusak"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+LABELS_ID = {"Belum Terverifikasi", "Terdisposisi", "Ditindaklanjuti", "Menunggu Tanggapan Pelapor",
+             "Selesai Ditindaklanjuti", "Selesai", "Diarsipkan"}
+DINKES_MKS = "dinas-kesehatan-kota-makassar"
+# WCAG contrast ratio of the first element matching each selector against its background.
+CONTRAST = """selectors => {
+    const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => {
+        const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    };
+    const background = el => {
+        for (; el; el = el.parentElement) {
+            const b = getComputedStyle(el).backgroundColor;
+            if (!/rgba\\(.*, 0\\)|transparent/.test(b)) return b;
+        }
+        return "rgb(255, 255, 255)";
+    };
+    const ratio = el => {
+        const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(background(el)));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    };
+    return selectors.map(sel => [sel, ratio(document.querySelector(sel))]);
+}"""
+
+
+def choose_region(page, province: str = "73", regency: str = "73.71") -> None:
+    page.select_option("#province_code", province)
+    page.wait_for_selector(f'#regency_code option[value="{regency}"]', state="attached")
+    page.select_option("#regency_code", regency)
+
+
+def fill_report(page, *, title: str = "Jalan berlubang di Jl. Perintis Kemerdekaan", javascript: bool = True) -> None:
+    page.check("#kind-complaint")
+    page.fill("#title", title)
+    page.fill("#description", "Jalan berlubang besar di depan kampus sejak dua bulan lalu, membahayakan pengendara.")
+    page.select_option("#category", "infrastructure")
+    if javascript:
+        choose_region(page)
+    else:  # every regency is in the page, grouped by province
+        page.select_option("#province_code", "73")
+        page.select_option("#regency_code", "73.71")
+    page.fill("#reporter_name", "Siti Rahma")
+    page.fill("#reporter_email", "siti@example.com")
+
+
+def receipt_of(page) -> tuple[str, str]:
+    page.wait_for_selector("#receipt-heading")
+    return page.inner_text("#tracking-id").strip(), page.inner_text("#reporter-token").strip()
+
+
+def wait_for_status(stack, tracking_id: str, status: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if stack.get(f"/complaints/{tracking_id}").json()["status"] == status:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{tracking_id} never reached {status}")
+
+
+def test_file_a_report_in_indonesian_then_track_it_and_reply(page, stack):
+    # Given a citizen on the form, in Bahasa Indonesia
+    page.goto("/")
+    assert page.get_attribute("html", "lang") == "id"
+    assert page.inner_text("h1") == "Sampaikan laporan Anda"
+    fill_report(page)
+    # And they name the agency, found by searching the region's agencies
+    page.wait_for_selector(f'#target_agency_id option[value="{DINKES_MKS}"]', state="attached")
+    page.fill("#agency-search", "kesehatan")
+    assert all("Kesehatan" in name for name in page.locator("#target_agency_id option").all_inner_texts()[1:])
+    page.select_option("#target_agency_id", DINKES_MKS)
+    # And attach a photo, which goes straight to S3
+    page.set_input_files("#attachments", files=[{"name": "jalan.png", "mimeType": "image/png", "buffer": PNG}])
+    page.wait_for_selector("#attachment-list li:has-text('terunggah')")
+    # When they send it (a double click files once)
+    filed = []
+    page.on("response", lambda r: filed.append(r) if r.url.endswith("/complaints") and r.request.method == "POST"
+            else None)
+    page.dblclick("#submit")
+    # Then the receipt shows the tracking number and the token once, with a clear "save this"
+    tracking_id, token = receipt_of(page)
+    assert re.fullmatch(r"LPR-[0-9A-Z]{4}-[0-9A-Z]{4}", tracking_id) and len(token) > 20
+    assert "Simpan token pelapor" in page.inner_text("#save-this")
+    assert page.inner_text("#receipt-title") == "Jalan berlubang di Jl. Perintis Kemerdekaan"
+    assert {r.json()["tracking_id"] for r in filed if r.status == 201} == {tracking_id}
+    # When they open the tracking page from the receipt
+    page.click("#open-tracking")
+    page.wait_for_selector("#status-label")
+    # Then they see the status in words, the agency, the deadlines, the timeline and the photo
+    assert page.inner_text("#status-label") in LABELS_ID
+    assert "Makassar" in page.inner_text("#agency")
+    assert page.locator(".deadlines li").count() >= 1
+    assert "Laporan dikirim" in page.inner_text("#timeline")
+    assert page.locator("#attachment-links a").all_inner_texts() == ["Lampiran 1"]
+    assert token not in page.url
+    # When they reply
+    page.fill("#message", "Lubangnya makin besar setelah hujan kemarin.")
+    page.click("#reply-form button[type=submit]")
+    # Then the page says so, and the reply is in the timeline
+    page.wait_for_selector("#notice")
+    assert page.inner_text("#notice") == "Balasan Anda sudah terkirim."
+    assert "Lubangnya makin besar setelah hujan kemarin." in page.inner_text("#timeline")
+    assert token not in page.url
+    mine = stack.get(f"/complaints/{tracking_id}", headers={"X-Reporter-Token": token}).json()
+    assert len(mine["attachments"]) == 1 and mine["target_agency_id"] == DINKES_MKS
+
+
+def test_a_field_error_is_shown_next_to_its_field(page):
+    page.goto("/")
+    fill_report(page, title="abc")
+    # The browser checks what it can, as the server would
+    page.click("#submit")
+    assert page.is_visible("#error-title")
+    assert page.inner_text("#error-title") == "Judul harus 5–150 karakter."
+    assert page.get_attribute("#title", "aria-invalid") == "true"
+    assert page.is_visible("#error-summary")
+    # And what only the server can tell comes back next to its field too
+    page.fill("#title", "Jalan berlubang di Jl. Perintis")
+    page.fill("#reporter_email", "siti@exa_mple.com")
+    page.click("#submit")
+    page.wait_for_selector("#error-reporter_email:not([hidden])")
+    assert page.inner_text("#error-reporter_email").startswith("Masukkan alamat e-mail yang benar")
+    assert not page.is_visible("#error-title")
+
+
+def test_attachments_outside_the_limits_are_refused_by_the_field(page):
+    page.goto("/")
+    page.set_input_files("#attachments", files=[{"name": "peta.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
+    assert "peta.gif: hanya JPG, PNG, atau PDF" in page.inner_text("#error-attachments")
+    big = b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024)
+    page.set_input_files("#attachments", files=[{"name": "besar.pdf", "mimeType": "application/pdf", "buffer": big}])
+    assert "besar.pdf: berkas lebih besar dari 10 MB" in page.inner_text("#error-attachments")
+    assert page.locator("#attachment-list li").count() == 0
+
+
+def test_without_javascript_the_form_and_the_tracking_page_still_work(plain_page):
+    page = plain_page
+    page.goto("/")
+    # A regency outside the province: the server answers with the form and the error by the field
+    fill_report(page, javascript=False)
+    page.select_option("#regency_code", "32.73")
+    page.click("#submit")
+    assert "tidak berada di provinsi yang dipilih" in page.inner_text("#error-regency_code")
+    assert page.input_value("#title") == "Jalan berlubang di Jl. Perintis Kemerdekaan"
+    # Fixed and sent again: the receipt
+    page.select_option("#regency_code", "73.71")
+    page.click("#submit")
+    tracking_id, token = receipt_of(page)
+    assert tracking_id.startswith("LPR-") and token
+    # The tracking page, as the reporter, then a reply
+    page.click("#open-tracking")
+    assert page.inner_text("#status-label") in LABELS_ID
+    page.fill("#message", "Saya bisa dihubungi di nomor yang sama.")
+    page.click("#reply-form button[type=submit]")
+    assert page.inner_text("#notice") == "Balasan Anda sudah terkirim."
+    assert "Saya bisa dihubungi di nomor yang sama." in page.inner_text("#timeline")
+    assert token not in page.url
+
+
+def test_the_back_button_does_not_file_twice_without_javascript(plain_page):
+    page = plain_page
+    page.goto("/")
+    key = page.input_value("input[name=idempotency_key]")
+    fill_report(page, javascript=False)
+    page.click("#submit")
+    first, token = receipt_of(page)
+    # Back to the form page: the same page, with the same key
+    page.go_back()
+    page.wait_for_selector("#report-form")
+    assert page.input_value("input[name=idempotency_key]") == key
+    # Sending the same report again shows the first receipt, and files nothing new
+    if not page.input_value("#title"):
+        fill_report(page, javascript=False)
+    page.click("#submit")
+    assert receipt_of(page) == (first, token)
+
+
+def test_the_english_switch(page):
+    page.goto("/")
+    page.click("a[hreflang=en]")
+    page.wait_for_selector("html[lang=en]")
+    assert page.inner_text("h1") == "Submit your report"
+    assert "File anonymously" in page.inner_text("#field-anonymous")
+    page.click("#submit")
+    assert page.inner_text("#error-title") == "This field is required."
+    page.click("nav >> text=Track a report")
+    assert page.inner_text("h1") == "Track a report"
+
+
+def test_a_script_in_the_title_is_shown_as_text_everywhere(page, plain_page, stack):
+    # The form again with errors (no JavaScript): the title is put back as text
+    plain_page.goto("/")
+    fill_report(plain_page, title=SCRIPT_TITLE, javascript=False)
+    plain_page.fill("#description", "terlalu pendek")
+    plain_page.click("#submit")
+    assert plain_page.input_value("#title") == SCRIPT_TITLE
+    assert plain_page.is_visible("#error-description")
+    # The receipt (with JavaScript) and the tracking page: text, and no script ran (no dialog)
+    page.goto("/")
+    fill_report(page, title=SCRIPT_TITLE)
+    page.click("#submit")
+    tracking_id, _ = receipt_of(page)
+    assert page.inner_text("#receipt-title") == SCRIPT_TITLE
+    page.goto(f"/track?tracking_id={tracking_id}")
+    assert page.inner_text("#report-title") == SCRIPT_TITLE
+    assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
+
+
+def test_the_reporter_accepts_the_resolution_with_a_rating(page, stack):
+    # Given a report the agency has resolved
+    receipt = stack.post("/complaints", json=valid_report(category="health", target_agency_id=DINKES_MKS)).json()
+    tracking_id, token = receipt["tracking_id"], receipt["reporter_token"]
+    wait_for_status(stack, tracking_id, "forwarded")
+    officer = stack.staff("officer", DINKES_MKS)
+    for action, note in (("respond", "Kami sudah meninjau lokasi."), ("resolve", "Jalan sudah ditambal.")):
+        response = stack.post(f"/agency/complaints/{tracking_id}/actions", headers=officer,
+                              json={"action": action, "note": note})
+        assert response.status_code == 200, response.text
+    # When the reporter looks it up with the token
+    page.goto("/track")
+    page.fill("#tracking_id", tracking_id)
+    page.fill("#reporter_token", token)
+    page.click("#lookup-form button[type=submit]")
+    assert page.inner_text("#status-label") == "Selesai Ditindaklanjuti"
+    # Then accepting needs a rating
+    page.click("#accept-form button[type=submit]")
+    assert page.inner_text("#error-rating") == "Pilih nilai 1 sampai 5."
+    # And with one, the report is closed
+    page.check("#rating-4")
+    page.fill("#accept-comment", "Terima kasih, sudah rapi.")
+    page.click("#accept-form button[type=submit]")
+    page.wait_for_selector("#notice")
+    assert page.inner_text("#status-label") == "Selesai"
+    assert stack.get(f"/complaints/{tracking_id}", headers={"X-Reporter-Token": token}).json()["rating"] == 4
+
+
+def test_labels_keyboard_and_contrast(page):
+    page.goto("/")
+    # Every control has a label
+    unlabeled = page.evaluate("""() => Array.from(document.querySelectorAll('input, select, textarea'))
+        .filter(el => el.type !== 'hidden' && !el.hidden && !(el.labels && el.labels.length) &&
+                      !el.getAttribute('aria-label'))
+        .map(el => el.id || el.name)""")
+    assert unlabeled == []
+    # The keyboard reaches the content first through the skip link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Langsung ke isi"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#kind-complaint")
+    page.keyboard.press("ArrowDown")
+    assert page.is_checked("#kind-aspiration")
+    # Text has enough contrast (WCAG AA: 4.5:1)
+    ratios = page.evaluate(CONTRAST, ["label", ".hint", "button[type=submit]", "header.site a", ".req", "footer p"])
+    assert all(ratio >= 4.5 for _, ratio in ratios), ratios
+
+
+def test_the_pages_fit_a_360_px_phone(phone_page, artifacts):
+    page = phone_page
+    page.goto("/")
+    fill_report(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "form-360.png"), full_page=True)
+    page.click("#submit")
+    receipt_of(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "receipt-360.png"), full_page=True)
+    page.click("#open-tracking")
+    page.wait_for_selector("#reply-form")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(artifacts / "track-360.png"), full_page=True)
+    assert (artifacts / "form-360.png").stat().st_size > 0

@@ -33,3 +33,19 @@ e2e: $(DEPS)
 
 clean:
 	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
+
+# Deploying and measuring (README "Deploying", "Measured"). No dev routes, no local endpoints.
+.PHONY: package
+# `make package STAGE=dev` (a make argument: STAGE in the environment is the app's own setting)
+STAGE  := prod
+REGION := ap-southeast-3
+BUILD  := build
+AWS_ENV := env -u DEV_ROUTES -u DEV_CLOCK_FILE -u DEV_OUTBOX_FILE -u AWS_ENDPOINT_URL \
+	-u AWS_ENDPOINT_URL_DYNAMODB -u TABLE_PREFIX -u STAGE AWS_DEFAULT_REGION=$(REGION)
+
+package: $(DEPS)
+	rm -rf $(BUILD) && mkdir -p $(BUILD)
+	$(AWS_ENV) $(PY) -m deploy.template --stage $(STAGE) > $(BUILD)/resources.json
+	$(AWS_ENV) $(VENV)/bin/chalice package --stage $(STAGE) --merge-template $(BUILD)/resources.json $(BUILD)/
+	$(PY) -m deploy.slim $(BUILD)/deployment.zip
+	$(VENV)/bin/cfn-lint $(BUILD)/sam.json

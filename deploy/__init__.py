@@ -1,0 +1,1 @@
+"""Packaging for AWS: the merge template, the slimmed deployment package."""

@@ -1,0 +1,300 @@
+"""The CloudFormation that ``chalice package`` merges into its template (``make package``).
+
+Chalice writes the functions, their roles (from ``.chalice/policies/<function>.json``), the
+schedules, the REST API and the stream triggers. This adds what Chalice does not know about,
+derived from the code so that the two cannot drift apart:
+
+- every DynamoDB table and index, from the PynamoDB models (plus Powertools' idempotency table);
+  on-demand, point-in-time recovery, deletion protection, TTL and streams where the code uses them;
+- the dead-letter queues: the notifications one (``NOTIFICATIONS_DLQ``) and the on-failure
+  destinations of the two stream triggers, whose stream ARNs come from the tables;
+- the attachments bucket, the functions' names and environment, alarms, the SPEC error shape on
+  API Gateway's own answers, and the outputs.
+
+    python -m deploy.template --stage prod > build/resources.json
+
+Table and queue names come from the stage's ``TABLE_PREFIX`` and ``NOTIFICATIONS_DLQ`` in
+``.chalice/config.json``; nothing here is stage-specific.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / ".chalice" / "config.json"
+
+# Chalice's function names and the logical ids it gives them in the template.
+FUNCTIONS = {
+    "api_handler": "APIHandler",
+    "staff_key": "StaffKey",
+    "forward_new_reports": "ForwardNewReports",
+    "deliver_notifications": "DeliverNotifications",
+    "sweep": "Sweep",
+    "retry_notifications": "RetryNotifications",
+}
+# Which table's stream each stream function reads, and where a batch that keeps failing goes.
+STREAMS = {
+    "forward_new_reports": ("ComplaintsTable", "ForwarderFailureQueue"),
+    "deliver_notifications": ("NotificationsTable", "NotifierFailureQueue"),
+}
+IDEMPOTENCY = "idempotency"
+FOURTEEN_DAYS = 14 * 24 * 3600
+# API Gateway's own answers (no route, no key, throttled…) in the SPEC error shape.
+GATEWAY_RESPONSES = {
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),  # what API Gateway says for an unknown route
+    "RESOURCE_NOT_FOUND": (404, "not_found"),
+    "UNAUTHORIZED": (401, "unauthorized"),
+    "ACCESS_DENIED": (403, "forbidden"),
+    "EXPIRED_TOKEN": (401, "unauthorized"),
+    "INVALID_API_KEY": (403, "forbidden"),
+    "INVALID_SIGNATURE": (403, "forbidden"),
+    "WAF_FILTERED": (403, "forbidden"),
+    "BAD_REQUEST_BODY": (400, "bad_request"),
+    "BAD_REQUEST_PARAMETERS": (400, "bad_request"),
+    "REQUEST_TOO_LARGE": (413, "payload_too_large"),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type"),
+    "THROTTLED": (429, "too_many_requests"),
+    "QUOTA_EXCEEDED": (429, "too_many_requests"),
+    "AUTHORIZER_FAILURE": (503, "service_unavailable"),
+    "AUTHORIZER_CONFIGURATION_ERROR": (500, "internal_error"),
+    "INTEGRATION_FAILURE": (502, "internal_error"),
+    "INTEGRATION_TIMEOUT": (504, "service_unavailable"),
+    "DEFAULT_4XX": (None, "bad_request"),
+    "DEFAULT_5XX": (None, "internal_error"),
+}
+
+
+def stage_settings(stage: str) -> dict[str, str]:
+    config = json.loads(CONFIG.read_text())
+    if stage not in config.get("stages", {}):
+        raise SystemExit(f"no stage {stage!r} in {CONFIG}")
+    env = {**config.get("environment_variables", {}), **config["stages"][stage].get("environment_variables", {})}
+    for required in ("TABLE_PREFIX", "NOTIFICATIONS_DLQ"):
+        if not env.get(required):
+            raise SystemExit(f"stage {stage!r} sets no {required} in {CONFIG}")
+    if env.get("DEV_ROUTES"):
+        raise SystemExit(f"stage {stage!r} turns DEV_ROUTES on: never package a stage with the dev routes")
+    return env
+
+
+def logical_id(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_")) + "Table"
+
+
+def _table_schemas() -> dict[str, dict[str, Any]]:
+    """Base table name -> PynamoDB's schema and the stream it needs, from the models."""
+    from chalicelib.config import TABLES, get_settings
+    from chalicelib.models import ALL_MODELS
+
+    prefix = get_settings().table_prefix
+    schemas: dict[str, dict[str, Any]] = {}
+    for model in ALL_MODELS:
+        name = model.Meta.table_name.removeprefix(prefix)
+        schemas[name] = {"schema": model._get_schema(), "stream": getattr(model.Meta, "stream_view_type", None)}
+    # Powertools' idempotency store: key ``id``, expiry in ``expiration`` (models/tables.py).
+    schemas[IDEMPOTENCY] = {"schema": {
+        "attribute_definitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "key_schema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    }, "stream": None, "ttl": "expiration"}
+    missing = set(TABLES) - set(schemas)
+    if missing:
+        raise SystemExit(f"tables without a model: {sorted(missing)}")
+    return {name: schemas[name] for name in TABLES}
+
+
+def table_resource(prefix: str, name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    schema = spec["schema"]
+    props: dict[str, Any] = {
+        "TableName": f"{prefix}{name}",
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": sorted(schema["attribute_definitions"], key=lambda a: a["AttributeName"]),
+        "KeySchema": sorted(schema["key_schema"], key=lambda k: k["KeyType"]),  # HASH before RANGE
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "DeletionProtectionEnabled": {"Fn::If": ["Protected", True, False]},
+        "SSESpecification": {"SSEEnabled": True},
+        "Tags": [{"Key": "app", "Value": "sp4n-lapor"}],
+    }
+    indexes = [{
+        "IndexName": gsi["index_name"],
+        "KeySchema": sorted(gsi["key_schema"], key=lambda k: k["KeyType"]),
+        "Projection": gsi["projection"],
+    } for gsi in schema.get("global_secondary_indexes", [])]
+    if indexes:
+        props["GlobalSecondaryIndexes"] = sorted(indexes, key=lambda i: i["IndexName"])
+    if schema.get("local_secondary_indexes"):
+        raise SystemExit(f"{name}: local secondary indexes are not supported here")
+    if spec.get("stream"):
+        props["StreamSpecification"] = {"StreamViewType": spec["stream"]}
+    if spec.get("ttl"):
+        props["TimeToLiveSpecification"] = {"AttributeName": spec["ttl"], "Enabled": True}
+    return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+            "Properties": props}
+
+
+def _queue(name: str) -> dict[str, Any]:
+    """A dead-letter store: kept 14 days (SQS's longest), encrypted, read by an operator."""
+    return {"Type": "AWS::SQS::Queue", "Properties": {
+        "QueueName": name, "MessageRetentionPeriod": FOURTEEN_DAYS, "SqsManagedSseEnabled": True}}
+
+
+def _alarm(description: str, namespace: str, metric: str, dimension: tuple[str, Any],
+           threshold: float = 1, statistic: str = "Sum", period: int = 300) -> dict[str, Any]:
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+        "AlarmDescription": description,
+        "Namespace": namespace, "MetricName": metric,
+        "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
+        "Statistic": statistic, "Period": period, "EvaluationPeriods": 1, "Threshold": threshold,
+        "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+        "AlarmActions": [{"Ref": "AlarmTopic"}], "OKActions": [{"Ref": "AlarmTopic"}],
+    }}
+
+
+def _gateway_responses() -> dict[str, Any]:
+    responses = {}
+    for kind, (status, code) in GATEWAY_RESPONSES.items():
+        # messageString is already a quoted JSON string.
+        body = '{"error": {"code": "' + code + '", "message": $context.error.messageString}}'
+        response: dict[str, Any] = {
+            "responseTemplates": {"application/json": body},
+            "responseParameters": {"gatewayresponse.header.Cache-Control": "'no-store'"},
+        }
+        if status is not None:
+            response["statusCode"] = status
+        responses[kind] = response
+    return responses
+
+
+def _environment() -> dict[str, Any]:
+    """What only the stack knows; the rest (TABLE_PREFIX, limits…) Chalice takes from config.json."""
+    return {
+        "COMPLAINTS_STREAM_ARN": {"Fn::GetAtt": ["ComplaintsTable", "StreamArn"]},
+        "NOTIFICATIONS_STREAM_ARN": {"Fn::GetAtt": ["NotificationsTable", "StreamArn"]},
+        "NOTIFICATIONS_DLQ": {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "QueueName"]},
+        "ATTACHMENTS_BUCKET": {"Ref": "AttachmentsBucket"},
+        "SENDER_EMAIL": {"Ref": "SenderEmail"},
+    }
+
+
+def build(stage: str) -> dict[str, Any]:
+    env = stage_settings(stage)
+    prefix = env["TABLE_PREFIX"]
+    resources: dict[str, Any] = {}
+    outputs: dict[str, Any] = {
+        "ApiUrl": {"Description": "The API (and web pages) base URL",
+                   "Value": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/"}},
+    }
+
+    tables = _table_schemas()
+    for name, spec in tables.items():
+        lid = logical_id(name)
+        resources[lid] = table_resource(prefix, name, spec)
+        outputs[f"{lid}Name"] = {"Description": f"the {name} table", "Value": {"Ref": lid}}
+
+    resources["NotificationsDeadLetterQueue"] = _queue(env["NOTIFICATIONS_DLQ"])
+    resources["ForwarderFailureQueue"] = _queue(f"{prefix}forwarder-failures")
+    resources["NotifierFailureQueue"] = _queue(f"{prefix}notifier-failures")
+    outputs["NotificationsDeadLetterQueueUrl"] = {"Value": {"Ref": "NotificationsDeadLetterQueue"}}
+
+    resources["AttachmentsBucket"] = {
+        "Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Properties": {
+            "BucketName": {"Fn::Sub": f"{prefix}attachments-${{AWS::AccountId}}"},
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+            # Browsers POST the file straight to S3 with the presigned form (adapters/attachments.py).
+            "CorsConfiguration": {"CorsRules": [{
+                "AllowedOrigins": {"Ref": "UploadOrigins"}, "AllowedMethods": ["POST", "GET"],
+                "AllowedHeaders": ["*"], "MaxAge": 3600}]},
+            "LifecycleConfiguration": {"Rules": [{
+                "Id": "abort-incomplete-uploads", "Status": "Enabled",
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]},
+        },
+    }
+    resources["AttachmentsBucketPolicy"] = {"Type": "AWS::S3::BucketPolicy", "Properties": {
+        "Bucket": {"Ref": "AttachmentsBucket"},
+        "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+            "Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [{"Fn::GetAtt": ["AttachmentsBucket", "Arn"]},
+                         {"Fn::Sub": "${AttachmentsBucket.Arn}/*"}],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]},
+    }}
+    outputs["AttachmentsBucketName"] = {"Value": {"Ref": "AttachmentsBucket"}}
+
+    resources["AlarmTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"{prefix}alarms"}}
+    resources["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail",
+                                           "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
+                                                          "Endpoint": {"Ref": "AlarmEmail"}}}
+    for queue, what in (("NotificationsDeadLetterQueue", "notifications that failed every attempt"),
+                        ("ForwarderFailureQueue", "report batches the forwarder gave up on"),
+                        ("NotifierFailureQueue", "notification batches the notifier gave up on")):
+        resources[f"{queue}DepthAlarm"] = _alarm(
+            f"Dead letters waiting: {what}", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+            ("QueueName", {"Fn::GetAtt": [queue, "QueueName"]}), statistic="Maximum")
+
+    for name, lid in FUNCTIONS.items():
+        function: dict[str, Any] = {
+            "FunctionName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},  # the log group in its policy
+            "Environment": {"Variables": _environment()},
+        }
+        if name in STREAMS:
+            table, failures = STREAMS[name]
+            event = f"{lid}DynamodbEventSource"
+            function["Events"] = {event: {"Properties": {
+                "Stream": {"Fn::GetAtt": [table, "StreamArn"]},
+                "MaximumRetryAttempts": 10,
+                "BisectBatchOnFunctionError": True,
+                "MaximumRecordAgeInSeconds": 86400,
+                "DestinationConfig": {"OnFailure": {"Type": "SQS",
+                                                    "Destination": {"Fn::GetAtt": [failures, "Arn"]}}},
+            }}}
+            resources[f"{lid}IteratorAgeAlarm"] = _alarm(
+                f"{name} is falling behind its stream", "AWS/Lambda", "IteratorAge",
+                ("FunctionName", {"Ref": lid}), threshold=300_000, statistic="Maximum")
+        resources[lid] = {"Properties": function}
+        resources[f"{lid}ErrorsAlarm"] = _alarm(f"{name} failed", "AWS/Lambda", "Errors",
+                                                ("FunctionName", {"Ref": lid}))
+
+    # Chalice names the API function's log group after ``ApiHandler`` but the function ``APIHandler``.
+    resources["ApiHandlerLogGroup"] = {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"}}}
+    resources["RestAPI"] = {"Properties": {"DefinitionBody": {
+        "x-amazon-apigateway-gateway-responses": _gateway_responses()}}}
+
+    return {
+        "Parameters": {
+            "SenderEmail": {"Type": "String", "AllowedPattern": r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                            "Description": "SES-verified address (or address at a verified domain) mail is sent from"},
+            "AlarmEmail": {"Type": "String", "Default": "",
+                           "Description": "who is told when an alarm fires (empty: nobody, watch the console)"},
+            "UploadOrigins": {"Type": "CommaDelimitedList", "Default": "*",
+                              "Description": "origins allowed to POST attachments to the bucket (the web pages')"},
+            "DeletionProtection": {"Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
+                                   "Description": "DynamoDB deletion protection (off only to tear down a test stage)"},
+        },
+        "Conditions": {
+            "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
+            "Protected": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
+        },
+        "Resources": resources,
+        "Outputs": outputs,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write the merge template for `chalice package`")
+    parser.add_argument("--stage", default="prod")
+    args = parser.parse_args(argv)
+    json.dump(build(args.stage), sys.stdout, indent=2, sort_keys=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

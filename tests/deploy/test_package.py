@@ -1,0 +1,237 @@
+"""`make package`: one CloudFormation template with everything the functions need, and nothing more.
+
+The package is built once for this module (``make package``: the merge template, ``chalice
+package``, the slimmed zip, ``cfn-lint``), then read as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.config import TABLES
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = {"api_handler": "APIHandler", "staff_key": "StaffKey", "forward_new_reports": "ForwardNewReports",
+             "deliver_notifications": "DeliverNotifications", "sweep": "Sweep",
+             "retry_notifications": "RetryNotifications"}
+PROD = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
+PREFIX = PROD["TABLE_PREFIX"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory) -> Path:
+    """Given the prod stage packaged as a deployment packages it (into a folder of our own, so that
+    a concurrent ``make package`` in the same tree cannot change it under us)."""
+    out = tmp_path_factory.mktemp("package") / "build"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    run = subprocess.run(["make", "--no-print-directory", "package", f"BUILD={out}"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(build: Path) -> dict[str, Any]:
+    return json.loads((build / "sam.json").read_text())
+
+
+def resources(template: dict, kind: str) -> dict[str, dict]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def test_cfn_lint_finds_nothing(build):
+    run = subprocess.run([str(ROOT / ".venv" / "bin" / "cfn-lint"), str(build / "sam.json")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
+
+
+def test_every_table_and_index_of_the_models_is_there_as_the_stage_names_it(template):
+    from chalicelib.config import get_settings
+    from chalicelib.models import ALL_MODELS
+
+    tables = {r["Properties"]["TableName"]: r for r in resources(template, "AWS::DynamoDB::Table").values()}
+    assert set(tables) == {f"{PREFIX}{name}" for name in TABLES}
+    for model in ALL_MODELS:
+        name = PREFIX + model.Meta.table_name.removeprefix(get_settings().table_prefix)
+        schema = model._get_schema()
+        props = tables[name]["Properties"]
+        assert {(k["AttributeName"], k["KeyType"]) for k in props["KeySchema"]} == \
+            {(k["AttributeName"], k["KeyType"]) for k in schema["key_schema"]}
+        wanted = {i["index_name"]: {(k["AttributeName"], k["KeyType"]) for k in i["key_schema"]}
+                  for i in schema.get("global_secondary_indexes", [])}
+        found = {i["IndexName"]: {(k["AttributeName"], k["KeyType"]) for k in i["KeySchema"]}
+                 for i in props.get("GlobalSecondaryIndexes", [])}
+        assert found == wanted, name
+
+
+def test_tables_are_on_demand_recoverable_protected_and_kept(template):
+    for table in resources(template, "AWS::DynamoDB::Table").values():
+        props = table["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["DeletionProtectionEnabled"] == {"Fn::If": ["Protected", True, False]}
+        assert table["DeletionPolicy"] == "Retain"
+    assert template["Parameters"]["DeletionProtection"]["Default"] == "true"
+
+
+def test_idempotency_table_and_the_streams_the_functions_read(template):
+    tables = {r["Properties"]["TableName"]: r["Properties"]
+              for r in resources(template, "AWS::DynamoDB::Table").values()}
+    idempotency = tables[f"{PREFIX}idempotency"]
+    assert idempotency["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert idempotency["TimeToLiveSpecification"] == {"AttributeName": "expiration", "Enabled": True}
+    assert tables[f"{PREFIX}complaints"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert tables[f"{PREFIX}notifications"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+
+
+def test_stream_triggers_read_the_tables_streams_and_park_failures_in_a_queue(template):
+    fns = template["Resources"]
+    for fn, table, queue in (("ForwardNewReports", "ComplaintsTable", "ForwarderFailureQueue"),
+                             ("DeliverNotifications", "NotificationsTable", "NotifierFailureQueue")):
+        (event,) = fns[fn]["Properties"]["Events"].values()
+        assert event["Type"] == "DynamoDB"
+        props = event["Properties"]
+        assert props["Stream"] == {"Fn::GetAtt": [table, "StreamArn"]}
+        assert props["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": [queue, "Arn"]}
+        assert props["MaximumRetryAttempts"] > 0 and props["BisectBatchOnFunctionError"] is True
+        assert fns[queue]["Type"] == "AWS::SQS::Queue"
+
+
+def test_the_notifications_dead_letter_queue_is_the_one_the_code_uses(template):
+    queue = template["Resources"]["NotificationsDeadLetterQueue"]["Properties"]
+    assert queue["QueueName"] == PROD["NOTIFICATIONS_DLQ"]
+    assert queue["MessageRetentionPeriod"] == 14 * 24 * 3600
+    for queue in resources(template, "AWS::SQS::Queue").values():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def test_schedules(template):
+    def schedule(fn: str) -> str:
+        (event,) = template["Resources"][fn]["Properties"]["Events"].values()
+        assert event["Type"] == "Schedule"
+        return event["Properties"]["Schedule"]
+
+    assert schedule("Sweep") == "rate(15 minutes)"
+    assert schedule("RetryNotifications") == "rate(5 minutes)"
+
+
+def test_each_function_has_its_own_role_and_is_wired_to_the_stack(template):
+    fns = template["Resources"]
+    roles = set()
+    for name, lid in FUNCTIONS.items():
+        props = fns[lid]["Properties"]
+        roles.add(props["Role"]["Fn::GetAtt"][0])
+        assert props["FunctionName"] == {"Fn::Sub": f"${{AWS::StackName}}-{name}"}
+        env = props["Environment"]["Variables"]
+        assert env["TABLE_PREFIX"] == PREFIX and env["STAGE"] == "prod"
+        assert env["ATTACHMENTS_BUCKET"] == {"Ref": "AttachmentsBucket"}
+        assert env["SENDER_EMAIL"] == {"Ref": "SenderEmail"}
+        assert env["COMPLAINTS_STREAM_ARN"] == {"Fn::GetAtt": ["ComplaintsTable", "StreamArn"]}
+        assert env["NOTIFICATIONS_STREAM_ARN"] == {"Fn::GetAtt": ["NotificationsTable", "StreamArn"]}
+        assert env["NOTIFICATIONS_DLQ"] == {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "QueueName"]}
+        assert not {k for k in env if k.startswith("DEV_")}
+    assert len(roles) == len(FUNCTIONS)
+    assert template["Parameters"]["SenderEmail"]["Type"] == "String"
+
+
+def _statements(role: dict) -> list[dict]:
+    return [s for policy in role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_policies_are_least_privilege(template):
+    for role_name, role in resources(template, "AWS::IAM::Role").items():
+        assert "ManagedPolicyArns" not in role["Properties"], role_name
+        for statement in _statements(role):
+            assert statement["Effect"] == "Allow"
+            actions = _as_list(statement["Action"])
+            # Then no wildcard action, and a wildcard resource only for listing streams (no data)
+            assert not [a for a in actions if "*" in a], (role_name, actions)
+            for resource in _as_list(statement["Resource"]):
+                if resource == "*":
+                    assert actions == ["dynamodb:ListStreams"], (role_name, statement)
+                else:
+                    assert isinstance(resource, dict), (role_name, resource)  # from the stack, not a pattern
+
+
+def test_the_authorizer_may_only_look_keys_up(template):
+    role = template["Resources"]["StaffKeyRole"]
+    data = [s for s in _statements(role) if not all(a.startswith("logs:") for a in _as_list(s["Action"]))]
+    assert data == [{"Sid": "ApiKeysLookup", "Effect": "Allow", "Action": ["dynamodb:GetItem"],
+                     "Resource": [{"Fn::GetAtt": ["ApiKeysTable", "Arn"]}]}]
+
+
+def test_attachments_bucket_is_private_encrypted_and_takes_browser_uploads(template):
+    bucket = template["Resources"]["AttachmentsBucket"]["Properties"]
+    assert bucket["BucketName"] == {"Fn::Sub": f"{PREFIX}attachments-${{AWS::AccountId}}"}
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    (cors,) = bucket["CorsConfiguration"]["CorsRules"]
+    assert "POST" in cors["AllowedMethods"]
+
+
+def test_alarms_on_dead_letters_and_function_errors(template):
+    alarms = [a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()]
+    watched = {(a["MetricName"], json.dumps(a["Dimensions"][0]["Value"])) for a in alarms}
+    for queue in resources(template, "AWS::SQS::Queue"):
+        assert ("ApproximateNumberOfMessagesVisible",
+                json.dumps({"Fn::GetAtt": [queue, "QueueName"]})) in watched
+    for lid in FUNCTIONS.values():
+        assert ("Errors", json.dumps({"Ref": lid})) in watched
+
+
+def _render(template_text: str, message: str) -> dict:
+    return json.loads(template_text.replace("$context.error.messageString", json.dumps(message)))
+
+
+def test_api_gateways_own_answers_have_the_spec_error_shape(template):
+    responses = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"]
+    for kind, status, code in (("UNAUTHORIZED", 401, "unauthorized"), ("ACCESS_DENIED", 403, "forbidden"),
+                               ("MISSING_AUTHENTICATION_TOKEN", 404, "not_found"),
+                               ("RESOURCE_NOT_FOUND", 404, "not_found")):
+        assert responses[kind]["statusCode"] == status
+        body = _render(responses[kind]["responseTemplates"]["application/json"], "Missing Authentication Token")
+        assert body == {"error": {"code": code, "message": "Missing Authentication Token"}}
+    for kind in ("DEFAULT_4XX", "DEFAULT_5XX"):
+        assert set(_render(responses[kind]["responseTemplates"]["application/json"], "x")["error"]) == \
+            {"code", "message"}
+
+
+def test_the_packaged_api_has_no_dev_routes(template):
+    paths = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    assert "/complaints" in paths and "/agency/complaints" in paths
+    assert not [p for p in paths if p == "/dev" or p.startswith("/dev/")]
+
+
+def test_outputs_name_the_api_and_the_tables(template):
+    outputs = template["Outputs"]
+    assert "execute-api" in outputs["ApiUrl"]["Value"]["Fn::Sub"]
+    table_refs = {json.dumps(o["Value"]) for o in outputs.values()}
+    for lid in resources(template, "AWS::DynamoDB::Table"):
+        assert json.dumps({"Ref": lid}) in table_refs
+
+
+def test_the_zip_leaves_the_runtimes_boto_out_and_fits_lambda(build):
+    path = build / "deployment.zip"
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        unzipped = sum(i.file_size for i in z.infolist())
+    tops = {n.split("/", 1)[0] for n in names}
+    assert not {t for t in tops if re.match(r"^(boto3|botocore|s3transfer)([-.].*)?$", t)}
+    assert {"app.py", "chalicelib", "pynamodb", "aws_lambda_powertools"} <= tops
+    assert "devtools" not in tops and "tests" not in tops
+    assert path.stat().st_size < 50 * 2**20 and unzipped < 250 * 2**20

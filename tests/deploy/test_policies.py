@@ -1,0 +1,285 @@
+"""The per-function IAM policies allow every AWS call the functions make, and no function calls
+outside its own policy.
+
+Every botocore call is recorded with the function that made it (the API, the authorizer, the
+forwarder, the notifier, the sweep, the notification retries) while a report goes through its life
+on the moto server; each call is then checked against that function's policy in
+``.chalice/policies/``, its ``Fn::GetAtt``/``Fn::Sub`` resolved against the merge template of the
+prod stage (``deploy/template.py``) with the test's table, bucket and queue names mapped onto it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import fnmatch
+import json
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import botocore.client
+import pytest
+
+from tests.factories import valid_report
+from tests.fixtures import body
+from tests.staff import MAKASSAR, act, file_report
+
+ROOT = Path(__file__).resolve().parents[2]
+REGION, ACCOUNT, STACK, SENDER = "ap-southeast-3", "123456789012", "sp4n-lapor-prod", "no-reply@lapor.example.go.id"
+FUNCTION: contextvars.ContextVar[str | None] = contextvars.ContextVar("function", default=None)
+
+
+# -- the policies, resolved -------------------------------------------------------------------
+
+class Stack:
+    """Just enough of CloudFormation to turn the policies' references into ARNs."""
+
+    def __init__(self) -> None:
+        from deploy.template import build
+
+        self.resources = build("prod")["Resources"]
+        self.parameters = {"SenderEmail": SENDER}
+
+    def _name(self, lid: str) -> str:
+        props = self.resources[lid]["Properties"]
+        key = {"AWS::DynamoDB::Table": "TableName", "AWS::SQS::Queue": "QueueName",
+               "AWS::S3::Bucket": "BucketName"}[self.resources[lid]["Type"]]
+        return self.resolve(props[key])
+
+    def attribute(self, lid: str, attribute: str) -> str:
+        kind, name = self.resources[lid]["Type"], self._name(lid)
+        if kind == "AWS::DynamoDB::Table":
+            arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"
+            return {"Arn": arn, "StreamArn": f"{arn}/stream/*"}[attribute]
+        if kind == "AWS::SQS::Queue":
+            return {"Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}", "QueueName": name}[attribute]
+        return {"Arn": f"arn:aws:s3:::{name}"}[attribute]
+
+    def _sub(self, text: str, extra: dict[str, Any]) -> str:
+        def one(match: re.Match) -> str:
+            token = match.group(1)
+            pseudo = {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT,
+                      "AWS::StackName": STACK}
+            if token in pseudo:
+                return pseudo[token]
+            if token in extra:
+                return self.resolve(extra[token])
+            if "." in token:
+                return self.attribute(*token.split(".", 1))
+            return self.resolve({"Ref": token})
+
+        return re.sub(r"\$\{([^}]+)\}", one, text)
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return value
+        (fn, arg), = value.items()
+        if fn == "Ref":
+            return self.parameters[arg] if arg in self.parameters else self._name(arg)
+        if fn == "Fn::GetAtt":
+            return self.attribute(*arg)
+        if fn == "Fn::Sub":
+            text, extra = (arg, {}) if isinstance(arg, str) else arg
+            return self._sub(text, extra)
+        if fn == "Fn::Split":
+            return self.resolve(arg[1]).split(arg[0])
+        if fn == "Fn::Select":
+            return self.resolve(arg[1])[int(arg[0])]
+        raise AssertionError(f"cannot resolve {value}")
+
+
+def policies() -> dict[str, list[tuple[set[str], list[str]]]]:
+    stack = Stack()
+    out = {}
+    for path in sorted((ROOT / ".chalice" / "policies").glob("*.json")):
+        statements = json.loads(path.read_text())["Statement"]
+        out[path.stem] = [({a.lower() for a in _list(s["Action"])}, [stack.resolve(r) for r in _list(s["Resource"])])
+                          for s in statements if s["Effect"] == "Allow"]
+    return out
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def allowed(policy: list[tuple[set[str], list[str]]], action: str, resource: str) -> bool:
+    return any(action.lower() in actions and any(fnmatch.fnmatchcase(resource, r) for r in resources)
+               for actions, resources in policy)
+
+
+# -- recording what the functions call --------------------------------------------------------
+
+def _names() -> dict[str, str]:
+    """The test's resource names -> the prod stack's."""
+    from chalicelib.config import TABLES, get_settings
+
+    settings, stack = get_settings(), Stack()
+    names = {settings.table(t): stack._name(f"{''.join(p.capitalize() for p in t.split('_'))}Table") for t in TABLES}
+    names[settings.attachments_bucket] = stack._name("AttachmentsBucket")
+    names[settings.notifications_dlq] = stack._name("NotificationsDeadLetterQueue")
+    return names
+
+
+def _table(name: str, names: dict[str, str]) -> str:
+    return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{names.get(name, name)}"
+
+
+_TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem", "ConditionCheck": "ConditionCheckItem"}
+
+
+def needs(service: str, operation: str, params: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
+    """The IAM (action, resource) pairs one API call needs."""
+    if service == "dynamodb":
+        if operation == "TransactWriteItems":
+            return [(f"dynamodb:{_TRANSACT[kind]}", _table(op["TableName"], names))
+                    for item in params["TransactItems"] for kind, op in item.items()]
+        if operation == "TransactGetItems":
+            return [("dynamodb:GetItem", _table(item["Get"]["TableName"], names)) for item in params["TransactItems"]]
+        if operation in ("BatchGetItem", "BatchWriteItem"):
+            return [(f"dynamodb:{operation}", _table(t, names)) for t in params["RequestItems"]]
+        arn = _table(params["TableName"], names)
+        if params.get("IndexName"):
+            arn += f"/index/{params['IndexName']}"
+        return [(f"dynamodb:{operation}", arn)]
+    if service == "s3":
+        action = {"HeadObject": "GetObject"}.get(operation, operation)
+        bucket = names.get(params["Bucket"], params["Bucket"])
+        return [(f"s3:{action}", f"arn:aws:s3:::{bucket}/{params['Key']}" if "Key" in params else
+                 f"arn:aws:s3:::{bucket}")]
+    if service == "sqs":
+        queue = params.get("QueueName") or urlsplit(params["QueueUrl"]).path.rsplit("/", 1)[-1]
+        return [(f"sqs:{operation}", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{names.get(queue, queue)}")]
+    if service == "ses":
+        return [(f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{params['Source']}")]
+    return [(f"{service}:{operation}", "*")]
+
+
+@pytest.fixture
+def recorded(monkeypatch) -> list[tuple[str, str, str, dict]]:
+    calls: list[tuple[str, str, str, dict]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def record(self, operation_name, api_params):
+        function = FUNCTION.get()
+        if function:
+            calls.append((function, self.meta.service_model.service_name, operation_name, dict(api_params)))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    from chalicelib.services import keys
+
+    resolve = keys.resolve
+
+    def resolve_as_authorizer(key):
+        token = FUNCTION.set("staff_key")
+        try:
+            return resolve(key)
+        finally:
+            FUNCTION.reset(token)
+
+    monkeypatch.setattr(keys, "resolve", resolve_as_authorizer)
+    return calls
+
+
+@contextmanager
+def running(function: str) -> Iterator[None]:
+    token = FUNCTION.set(function)
+    try:
+        yield
+    finally:
+        FUNCTION.reset(token)
+
+
+def pump_as_lambda(pump) -> None:
+    """The streams' batches, each handled by its function (reading the stream is Lambda's job)."""
+    for _ in range(20):
+        handed = 0
+        for name, reader in pump.readers.items():
+            records = reader.read()
+            if records:
+                with running(name):
+                    pump.invoke(name, records)
+                handed += len(records)
+        if not handed:
+            return
+
+
+# -- the life of a report ---------------------------------------------------------------------
+
+def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff, pump, recorded, clock_at):
+    from chalicelib.adapters import clock
+    from chalicelib.handlers import scheduled
+    from devtools.workers import SCHEDULED_EVENT
+
+    national, coordinator = staff.national(), staff.headers("coordinator", MAKASSAR)
+    officer = staff.headers("officer", "dinas-kesehatan-kota-makassar")
+    # Given staff keys issued before we listen (the admin API issues one below too)
+    with running("api_handler"):
+        # When a report is filed (idempotently), looked at, and worked on by staff and reporter
+        receipt = file_report(client, category="health")
+        again = client.http.post("/complaints", body=json.dumps(valid_report(category="health")),
+                                 headers={"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex})
+        assert again.status_code == 201, again.body
+        tid, token = receipt["tracking_id"], receipt["reporter_token"]
+        client.http.get(f"/complaints/{tid}")
+        client.http.get(f"/complaints/{tid}", headers={"X-Reporter-Token": token})
+        client.http.get(f"/complaints/{tid}/timeline")
+        client.http.post("/attachments", headers={"Content-Type": "application/json"},
+                         body=json.dumps({"filename": "foto.jpg", "content_type": "image/jpeg", "size": 1000}))
+        for path in ("/categories", "/regions", "/regions/73", "/agencies?regency_code=73.71", "/stats",
+                     "/stats?scope=province:73"):
+            assert client.http.get(path).status_code == 200, path
+    pump_as_lambda(pump)
+    with running("api_handler"):
+        for headers in (officer, coordinator, national):
+            assert client.http.get("/agency/complaints?limit=5", headers=headers).status_code == 200
+            client.http.get("/agency/stats", headers=headers)
+        assert client.http.get(f"/agency/complaints/{tid}", headers=officer).status_code == 200
+        assert act(client, officer, tid, "request_info", note="Mohon foto lokasi").status_code == 200
+        client.http.post(f"/complaints/{tid}/replies", headers={"X-Reporter-Token": token,
+                                                                "Content-Type": "application/json"},
+                         body=json.dumps({"message": "Foto menyusul, lokasi di Jl. Veteran."}))
+        assert act(client, officer, tid, "respond", note="Petugas sudah meninjau").status_code == 200
+        assert act(client, officer, tid, "resolve", note="Jam buka kembali normal").status_code == 200
+        client.http.post(f"/complaints/{tid}/feedback", headers={"X-Reporter-Token": token,
+                                                                 "Content-Type": "application/json"},
+                         body=json.dumps({"decision": "reopen", "comment": "Masih tutup siang"}))
+        # And the national admin manages the directory and keys
+        unit = {"agency_id": "dinas-policy-test", "name": "Dinas Uji Kebijakan", "level": "unit",
+                "parent_id": MAKASSAR, "emails": ["uji@makassar.example.go.id"]}
+        client.http.post("/admin/agencies", headers=national, body=json.dumps(unit))
+        client.http.put("/admin/agencies/dinas-policy-test", headers=national, body=json.dumps({"name": "Dinas Uji"}))
+        client.http.post("/admin/routing-rules", headers=national, body=json.dumps(
+            {"region_code": "73.71", "category": "environment", "agency_id": "dinas-policy-test"}))
+        client.http.get("/admin/routing-rules?region_code=73.71", headers=national)
+        client.http.delete("/admin/routing-rules/73.71/environment", headers=national)
+        key = body(client.http.post("/admin/keys", headers=national, body=json.dumps(
+            {"role": "officer", "agency_id": "dinas-policy-test", "label": "uji"})))
+        client.http.get("/admin/keys?agency_id=dinas-policy-test", headers=national)
+        client.http.delete(f"/admin/keys/{key['key_id']}", headers=national)
+        client.http.get("/agency/complaints", headers={"Authorization": "Bearer lpr_00000000_" + "x" * 40})
+    pump_as_lambda(pump)
+    # And later the sweep and the notification retries run on their schedules
+    clock_at(clock.now() + timedelta(days=12))
+    with running("sweep"):
+        scheduled.run_sweep(SCHEDULED_EVENT, None)
+    with running("retry_notifications"):
+        scheduled.retry_notifications(SCHEDULED_EVENT, None)
+    pump_as_lambda(pump)
+
+    # Then every function called something, and only what its policy allows
+    names, allowed_by = _names(), policies()
+    by_function: dict[str, set[tuple[str, str]]] = {}
+    for function, service, operation, params in recorded:
+        by_function.setdefault(function, set()).update(needs(service, operation, params, names))
+    assert set(by_function) == set(allowed_by), set(by_function) ^ set(allowed_by)
+    denied = {function: sorted(need for need in wanted if not allowed(allowed_by[function], *need))
+              for function, wanted in by_function.items()}
+    assert not any(denied.values()), json.dumps(denied, indent=1)
+    # And nobody scans
+    assert not [c for c in recorded if c[2] == "Scan"]

@@ -3,7 +3,20 @@
 from chalice import Chalice
 
 from chalicelib.config import get_settings
-from chalicelib.handlers import admin, agency, attachments, auth, events, public, reference, scheduled, stats, web
+from chalicelib.handlers import (
+    admin,
+    agency,
+    attachments,
+    auth,
+    events,
+    export,
+    open311,
+    public,
+    reference,
+    scheduled,
+    stats,
+    web,
+)
 from chalicelib.handlers.middleware import http_middleware, observe
 
 app = Chalice(app_name="sp4n-lapor")
@@ -14,6 +27,8 @@ app.register_blueprint(attachments.bp)
 app.register_blueprint(web.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
+app.register_blueprint(export.bp)
+app.register_blueprint(open311.bp)
 app.register_blueprint(auth.bp)
 app.register_blueprint(agency.bp)
 app.register_blueprint(admin.bp)

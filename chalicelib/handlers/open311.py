@@ -1,0 +1,150 @@
+"""Open311 GeoReport v2 routes (SPEC §7 ``/open311/v2/…``), each in ``.json`` and ``.xml``.
+
+Errors here are not the SPEC §7 shape but GeoReport's own: a list of ``{code, description}``
+(``<errors><error>…``) with 400, 403 or 404, in the format the client asked for; the ``georeport``
+decorator below does that instead of ``@endpoint``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from chalice import Blueprint, Response
+
+from chalicelib.domain import open311
+from chalicelib.errors import DomainError
+from chalicelib.handlers import http
+from chalicelib.observability import logger
+from chalicelib.services import open311 as service
+
+bp = Blueprint(__name__)
+BASE = "/open311/v2"
+PUBLIC = {"Access-Control-Allow-Origin": "*"}
+CACHE = {**PUBLIC, "Cache-Control": "public, max-age=3600"}
+
+
+def render(fmt: str, root: str, value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(body=open311.render(fmt, root, value), status_code=status,
+                    headers={"Content-Type": open311.FORMATS[fmt], **(headers or {})})
+
+
+def _status_of(error: DomainError) -> int:
+    if error.status in {401, 403}:
+        return 403
+    if error.status in {404, 413} or error.status >= 500:
+        return error.status
+    return 400
+
+
+def georeport(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Wrap a view taking the format first: errors become GeoReport's error list in that format."""
+
+    @functools.wraps(view)
+    def wrapper(fmt: str, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(fmt, *args, **kwargs)
+        except open311.Open311Error as error:
+            return render(fmt, "errors", error.body(), error.status, PUBLIC)
+        except DomainError as error:
+            status = _status_of(error)
+            return render(fmt, "errors", [{"code": status, "description": error.message}], status,
+                          {**PUBLIC, **error.headers})
+        except Exception:
+            logger.exception("unhandled error in Open311")
+            return render(fmt, "errors", [{"code": 500, "description": "an internal error occurred; it has been "
+                                                                      "logged"}], 500, PUBLIC)
+
+    return wrapper
+
+
+def split_format(name: str) -> tuple[str, str]:
+    """``LPR-7K3M-9QXD.json`` -> (``LPR-7K3M-9QXD``, ``json``)."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or ext not in open311.FORMATS:
+        raise open311.Open311Error.of(404, "append .json or .xml to the resource")
+    return stem, ext
+
+
+def _endpoint_url() -> str:
+    request = bp.current_request
+    host = request.headers.get("host")
+    path = (request.context or {}).get("path") or ""
+    prefix = path[:path.find(BASE + "/")] if BASE + "/" in path else ""
+    proto = request.headers.get("x-forwarded-proto", "http")
+    return f"{proto}://{host}{prefix}{BASE}" if host else BASE
+
+
+@georeport
+def discovery(fmt: str) -> Response:
+    return render(fmt, "discovery", open311.discovery(_endpoint_url()), headers=CACHE)
+
+
+@georeport
+def services(fmt: str) -> Response:
+    return render(fmt, "services", open311.services(), headers=CACHE)
+
+
+@georeport
+def service_definition(fmt: str, code: str) -> Response:
+    return render(fmt, "service_definition", service.service_definition(code), headers=CACHE)
+
+
+@georeport
+def list_requests(fmt: str) -> Response:
+    return render(fmt, "service_requests", service.list_requests(http.query(bp.current_request)), headers=PUBLIC)
+
+
+@georeport
+def get_request(fmt: str, tracking_id: str) -> Response:
+    return render(fmt, "service_requests", service.get_request(tracking_id), headers=PUBLIC)
+
+
+@georeport
+def create_request(fmt: str) -> Response:
+    request = bp.current_request
+    if http.media_type(request) != http.FORM:
+        raise open311.Open311Error.of(400, "send the request as application/x-www-form-urlencoded")
+    try:
+        form = parse_qs(http.raw_body(request).decode("utf-8"), keep_blank_values=True)
+    except UnicodeDecodeError:
+        raise open311.Open311Error.of(400, "the form is not valid UTF-8") from None
+    api_key = (form.get("api_key") or [None])[-1] or http.query(request).get("api_key")
+    answer, token = service.create_request(form, api_key)
+    # The body is GeoReport's, exactly; the reporter's token (shown once) travels in a header.
+    return render(fmt, "service_requests", answer, 201, {"X-Reporter-Token": token})
+
+
+def _register() -> None:
+    for fmt in open311.FORMATS:
+        def bound(view: Callable[..., Response], fmt: str = fmt) -> Callable[[], Response]:
+            return lambda: view(fmt)
+
+        bp.route(f"{BASE}/discovery.{fmt}", methods=["GET"], name=f"open311_discovery_{fmt}")(bound(discovery))
+        bp.route(f"{BASE}/services.{fmt}", methods=["GET"], name=f"open311_services_{fmt}")(bound(services))
+        bp.route(f"{BASE}/requests.{fmt}", methods=["GET"], name=f"open311_requests_{fmt}")(bound(list_requests))
+        bp.route(f"{BASE}/requests.{fmt}", methods=["POST"], name=f"open311_post_{fmt}",
+                 content_types=http.ANY)(bound(create_request))
+
+
+_register()
+
+
+@bp.route(BASE + "/services/{service_file}", methods=["GET"])
+def service_file(service_file: str) -> Response:
+    try:
+        code, fmt = split_format(service_file)
+    except open311.Open311Error as error:
+        return render("xml", "errors", error.body(), error.status, PUBLIC)
+    return service_definition(fmt, code)
+
+
+@bp.route(BASE + "/requests/{request_file}", methods=["GET"])
+def request_file(request_file: str) -> Response:
+    try:
+        tracking_id, fmt = split_format(request_file)
+    except open311.Open311Error as error:
+        return render("xml", "errors", error.body(), error.status, PUBLIC)
+    return get_request(fmt, tracking_id)

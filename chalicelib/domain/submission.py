@@ -10,7 +10,6 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.domain.reference import (
@@ -52,6 +51,8 @@ class Reporter(BaseModel):
     def _email(cls, v: str | None) -> str | None:
         if not v:
             return None
+        from email_validator import EmailNotValidError, validate_email  # ~40 ms: not on the cold start
+
         try:
             return validate_email(v, check_deliverability=False).normalized
         except EmailNotValidError:

@@ -12,13 +12,13 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 END_OF_DAY = time(23, 59, 59)
 
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int) -> frozenset[date]:
+    import holidays  # ~35 ms: loaded on the first deadline, not on the cold start
+
     calendar = holidays.country_holidays("ID", years=year, categories=("public", "government"))
     return frozenset(calendar.keys())
 

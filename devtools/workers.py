@@ -55,7 +55,7 @@ class StreamReader:
                   else {"ShardIteratorType": "TRIM_HORIZON"})
         return self.streams.get_shard_iterator(StreamArn=self.arn, ShardId=shard_id, **kwargs)["ShardIterator"]
 
-    def read(self, limit: int = 25) -> list[dict[str, Any]]:
+    def read(self, limit: int = 100) -> list[dict[str, Any]]:
         shards = self.streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
         records: list[dict[str, Any]] = []
         for shard in shards:
@@ -114,7 +114,7 @@ class Pump:
                 handed += len(records)
         return handed
 
-    def drain(self, max_rounds: int = 50) -> int:
+    def drain(self, max_rounds: int = 10_000) -> int:
         total = 0
         for _ in range(max_rounds):
             handed = self.once()

@@ -47,9 +47,16 @@ def insert(reports: list[Complaint]) -> None:
 
     settings = get_settings()
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
-    for c in reports:
-        item = to_model(c, escalation.next_due_at(c, c.updated_at, LIMITS)).serialize()
-        backend.put_item(settings.table("complaints"), item)
+    table = backend.get_table(settings.table("complaints"))
+    # These rows stand for reports filed long ago: keep them off the stream, or every later test's
+    # forwarder would first have to read 20,000 old INSERTs.
+    shard, table.stream_shard = table.stream_shard, None
+    try:
+        for c in reports:
+            item = to_model(c, escalation.next_due_at(c, c.updated_at, LIMITS)).serialize()
+            backend.put_item(settings.table("complaints"), item)
+    finally:
+        table.stream_shard = shard
 
 
 @pytest.fixture

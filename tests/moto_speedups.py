@@ -99,3 +99,29 @@ def cheap_transaction_backups() -> Iterator[None]:
     finally:
         models.copy = original_copy
         models.DynamoDBBackend.transact_write_items = original_transact
+
+
+@contextmanager
+def streams_paused(*tables: str) -> Iterator[None]:
+    """Write without stream records for a while (moto only): for tests that write hundreds of
+    reports nobody needs forwarded, so that stream readers started later by other tests (from the
+    stream's start) do not have to wade through them."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    from chalicelib.config import get_settings
+
+    settings = get_settings()
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
+    names = [settings.table(t) for t in tables]
+    shards = {name: backend.tables[name].stream_shard for name in names}
+    for name in names:
+        backend.tables[name].stream_shard = None
+    try:
+        yield
+    finally:
+        for name, shard in shards.items():
+            table = backend.tables[name]  # a rolled-back transaction may have put another object here
+            table.stream_shard = shard
+            if shard is not None:
+                shard.table = table

@@ -8,6 +8,7 @@ from chalicelib.handlers import (
     agency,
     attachments,
     auth,
+    dashboard,
     events,
     export,
     open311,
@@ -29,6 +30,7 @@ app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(export.bp)
 app.register_blueprint(open311.bp)
+app.register_blueprint(dashboard.bp)
 app.register_blueprint(auth.bp)
 app.register_blueprint(agency.bp)
 app.register_blueprint(admin.bp)

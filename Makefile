@@ -35,7 +35,7 @@ clean:
 	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
 
 # Deploying and measuring (README "Deploying", "Measured"). No dev routes, no local endpoints.
-.PHONY: package
+.PHONY: package bench
 # `make package STAGE=dev` (a make argument: STAGE in the environment is the app's own setting)
 STAGE  := prod
 REGION := ap-southeast-3
@@ -49,3 +49,6 @@ package: $(DEPS)
 	$(AWS_ENV) $(VENV)/bin/chalice package --stage $(STAGE) --merge-template $(BUILD)/resources.json $(BUILD)/
 	$(PY) -m deploy.slim $(BUILD)/deployment.zip
 	$(VENV)/bin/cfn-lint $(BUILD)/sam.json
+
+bench: $(DEPS)
+	$(PY) -m bench.run $(ARGS)

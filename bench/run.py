@@ -1,0 +1,199 @@
+"""`make bench`: cold start, DynamoDB round trips, sweep scaling, API latency and memory, package size.
+
+    python -m bench.run [--quick] [--requests N] [--large N] [--repeats N]
+
+Prints a table, every figure beside its goal, and writes ``bench/results.json``. A benchmark, not
+a test: nothing fails when a goal is missed; the table says so. ``--quick`` uses smaller sizes for
+a smoke run (the printed figures are then not the ones the goals are about).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RESULTS = ROOT / "bench" / "results.json"
+# No dev routes, no test clock, no local endpoints: the app as a deployed stage imports it.
+CLEAN_ENV = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DEV_", "AWS_ENDPOINT_URL")) and k not in {"TABLE_PREFIX", "STAGE"}}
+CLEAN_ENV.update({"STAGE": "prod", "TABLE_PREFIX": "sp4n-lapor-prod-", "AWS_DEFAULT_REGION": "ap-southeast-3"})
+
+IMPORT_TIMER = "import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+
+
+def _import_seconds(module: str) -> float:
+    out = subprocess.run([PY, "-c", IMPORT_TIMER.format(module=module)], cwd=ROOT, env=CLEAN_ENV,
+                         capture_output=True, text=True, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def cold_start(repeats: int) -> dict[str, Any]:
+    """``import app`` in a fresh process against a one-route Chalice app with PynamoDB and
+    Powertools Logger and Metrics (bench/baseline_app.py); the two alternate, median of each."""
+    for module in ("app", "bench.baseline_app"):  # compile the .pyc files first
+        _import_seconds(module)
+    app, base = [], []
+    for _ in range(repeats):
+        app.append(_import_seconds("app"))
+        base.append(_import_seconds("bench.baseline_app"))
+    return {"repeats": repeats, "app_s": statistics.median(app), "baseline_s": statistics.median(base),
+            "ratio": statistics.median(app) / statistics.median(base), "app_all": app, "baseline_all": base}
+
+
+def _child(args: list[str], log: Path) -> None:
+    with open(log, "w") as out:
+        subprocess.run([PY, "-m", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, check=True)
+
+
+def round_trips_and_sweep(large: int, work: Path) -> dict[str, Any]:
+    out = work / "calls.json"
+    _child(["bench.calls", str(out), "--large", str(large)], work / "calls.log")
+    return json.loads(out.read_text())
+
+
+def api_load(requests: int, work: Path) -> dict[str, Any]:
+    server = subprocess.Popen([PY, "-m", "bench.load", "serve"], cwd=ROOT, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = ""
+        while not line.startswith('{"endpoint"'):
+            line = server.stdout.readline()
+            if not line:
+                raise RuntimeError("the moto server process ended before it was ready")
+        ready = json.loads(line)
+        out = work / "load.json"
+        _child(["bench.load", "run", ready["endpoint"], ready["key"], str(out), str(requests)], work / "load.log")
+        return json.loads(out.read_text())
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def package_size(rebuild: bool) -> dict[str, Any]:
+    path = ROOT / "build" / "deployment.zip"
+    if rebuild or not path.exists():
+        subprocess.run(["make", "--no-print-directory", "package"], cwd=ROOT, check=True,  # noqa: S607
+                       stdout=subprocess.DEVNULL)
+    with zipfile.ZipFile(path) as z:
+        unzipped = sum(i.file_size for i in z.infolist())
+    return {"zipped_mb": path.stat().st_size / 2**20, "unzipped_mb": unzipped / 2**20,
+            "built": time.strftime("%Y-%m-%d %H:%M", time.localtime(path.stat().st_mtime))}
+
+
+# -- the table ------------------------------------------------------------------------------
+
+def _ok(good: bool) -> str:
+    return "ok" if good else "MISSED"
+
+
+def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    out: list[tuple[str, str, str, str]] = []
+    cold = results["cold_start"]
+    out.append((f"cold start: import app / baseline (median of {cold['repeats']})",
+                f"{cold['app_s'] * 1000:.0f} ms / {cold['baseline_s'] * 1000:.0f} ms = {cold['ratio']:.2f}x",
+                "<= 1.3x", _ok(cold["ratio"] <= 1.3)))
+    goals = {"file a report": 3, "file a report (Idempotency-Key)": 3, "public status view": 2,
+             "reporter's view": 2, "inbox page (officer)": 2, "inbox page (coordinator)": 2,
+             "inbox page (national, filtered)": 2}
+    for name, snap in results["calls"]["round_trips"].items():
+        limit = goals.get(name, 3 if name.startswith("action") else None)
+        figure = f"{snap['total']} ({snap['function']} function + {snap['authorizer']} authorizer)" \
+            if snap["authorizer"] else str(snap["total"])
+        if limit is not None and snap["total"] > limit >= snap["function"]:
+            figure += f"; the API function's own {snap['function']} meets it"
+        if snap["scans"]:
+            figure += f", {snap['scans']} Scan"
+        goal = f"<= {limit}" if limit is not None else "-"
+        good = snap["scans"] == 0 and (limit is None or snap["total"] <= limit)
+        out.append((f"DynamoDB calls: {name}", figure, goal + ", no Scan", _ok(good)))
+    sweep = results["calls"]["sweep"]
+    for size in ("small", "large"):
+        s = sweep[size]
+        reads_goal = sweep["due"] // sweep["page_size"] + 1
+        good = s["reads"] <= reads_goal and s["writes"] <= 2 * s["examined"] and s["scans"] == 0
+        out.append((f"sweep of {s['examined']} due in {s['table']:,} reports: calls",
+                    f"{s['reads']} reads, {s['writes']} writes, {s['scans']} Scan",
+                    f"<= {reads_goal} reads, <= {2 * s['examined']} writes", _ok(good)))
+    out.append((f"sweep wall time {sweep['large']['table']:,} vs {sweep['small']['table']:,} reports",
+                f"{sweep['large']['wall_s']:.2f} s / {sweep['small']['wall_s']:.2f} s = {sweep['wall_ratio']:.2f}x",
+                "<= 1.2x", _ok(sweep["wall_ratio"] <= 1.2) + " (moto: see note)"))
+    out.append(("sweep calls ratio", f"{sweep['calls_ratio']:.2f}x", "<= 1.2x", _ok(sweep["calls_ratio"] <= 1.2)))
+    load = results["api_load"]
+    for kind, lat in load["latency_ms"].items():
+        out.append((f"API {kind}: p50 / p99 (n={lat['n']})", f"{lat['p50']:.1f} / {lat['p99']:.1f} ms", "-", ""))
+    out.append((f"API throughput, one warm process ({load['requests']} requests)",
+                f"{load['throughput_rps']:.0f} req/s", "-", ""))
+    out.append(("API peak RSS", f"{load['peak_rss_mb']:.0f} MB", "<= 128 MB", _ok(load["peak_rss_mb"] <= 128)))
+    pkg = results["package"]
+    out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
+    out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",
+                _ok(pkg["unzipped_mb"] <= 250)))
+    return out
+
+
+def render(table: list[tuple[str, str, str, str]]) -> str:
+    widths = [max(len(r[i]) for r in [("what", "measured", "goal", ""), *table]) for i in range(4)]
+    lines = []
+    for row in [("what", "measured", "goal", ""), tuple("-" * w for w in widths), *table]:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+NOTE = """\
+Notes: DynamoDB calls are counted at botocore (every client, every call). "authorizer" is the
+staff_key function's key lookup (its own Lambda when deployed, no cache: revocation is immediate).
+Sweep wall time under moto grows with the table although the calls do not: moto answers a GSI
+Query by scanning every item of the table, and its transaction rollback copy touches every key;
+DynamoDB reads only the index partition. Latency is in-process (Chalice's test client) against
+moto's server over local HTTP: compare runs with each other, not with Lambda."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--large", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=11)
+    parser.add_argument("--rebuild-package", action="store_true", help="run `make package` even if build/ has one")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.requests, args.large, args.repeats = 150, 2_000, 3
+    work = Path(tempfile.mkdtemp(prefix="lapor-bench-"))
+    results: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": args.quick,
+                               "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    steps = (("cold_start", lambda: cold_start(args.repeats)),
+             ("calls", lambda: round_trips_and_sweep(args.large, work)),
+             ("api_load", lambda: api_load(args.requests, work)),
+             ("package", lambda: package_size(args.rebuild_package)))
+    for name, step in steps:
+        started = time.perf_counter()
+        print(f"[bench] {name}…", flush=True)
+        results[name] = step()
+        print(f"[bench] {name}: {time.perf_counter() - started:.0f} s", flush=True)
+    table = rows(results)
+    results["table"] = [dict(zip(("what", "measured", "goal", "verdict"), r, strict=True)) for r in table]
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print()
+    print(render(table))
+    print()
+    print(NOTE)
+    print(f"\nwritten: {RESULTS.relative_to(ROOT)} (child logs in {work})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

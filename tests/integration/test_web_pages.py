@@ -214,8 +214,9 @@ def test_the_reporter_accepts_a_resolution_with_a_rating(client, staff, pump):
     pump.drain()
     tid, token = receipt["tracking_id"], receipt["reporter_token"]
     officer = staff.headers("officer", DINKES_MKS)
-    act(client, officer, tid, "respond", note="Sedang ditinjau.")
-    act(client, officer, tid, "resolve", note="Puskesmas sudah buka kembali.")
+    for action, note in (("respond", "Sedang ditinjau."), ("resolve", "Puskesmas sudah buka kembali.")):
+        response = act(client, officer, tid, action, note=note)
+        assert response.status_code == 200, response.body
     page = text_of(post_form(client, {"tracking_id": tid, "reporter_token": token}, "/track"))
     assert 'id="accept-form"' in page and 'id="reopen-form"' in page
     # Accepting needs a rating

@@ -13,6 +13,7 @@ regency and province, ``address_id`` is the regency's Kemendagri code.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
@@ -175,12 +176,17 @@ def discovery(endpoint_url: str) -> dict[str, Any]:
 
 # --- the two formats --------------------------------------------------------------------------------
 
+# Characters XML 1.0 cannot carry at all (even escaped): dropped, so one report's stray control
+# character never makes a whole listing unreadable.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -53,8 +53,9 @@ def read_days(scope: str, first: date, last: date) -> dict[str, dict[str, int]]:
     days: dict[str, dict[str, int]] = {}
     try:
         for item in StatModel.query(scope, StatModel.bucket.between(low, high)):
-            day = item.bucket.split("#", 1)[0]
-            stats.add_into({"": days}, {"": {day: _counters_of(item)}})
+            counters = days.setdefault(item.bucket.split("#", 1)[0], {})
+            for name, value in _counters_of(item).items():
+                counters[name] = counters.get(name, 0) + value
     except QueryError as error:
         raise ServiceUnavailable("the statistics are busy; please retry", headers={"Retry-After": "1"}) from error
     return days

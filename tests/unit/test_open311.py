@@ -68,3 +68,8 @@ def test_the_listing_window_is_90_days_at_most():
     with pytest.raises(open311.Open311Error) as too_long:
         window("2026-01-01T00:00:00Z", "2026-04-02T00:00:00Z", now)
     assert too_long.value.status == 400
+
+
+def test_characters_xml_cannot_carry_are_dropped_so_the_listing_stays_readable():
+    text = open311.to_xml("service_requests", [{"description": "lampu\x0bmati\x00 \u00e9\u2013ok"}])
+    assert ET.fromstring(text.encode("utf-8")).findtext("request/description") == "lampumati \u00e9\u2013ok"

@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
 from chalicelib.domain.complaint import Event
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
 from chalicelib.observability import count, logger
@@ -119,12 +119,15 @@ def deliver(row: NotificationModel) -> str:
         actions += [NotificationModel.next_attempt_at.set(utc_key(now + timedelta(minutes=gap))),
                     NotificationModel.last_error.set("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))]
     actions.append(NotificationModel.state.set(state))
-    try:
-        with TransactWrite(connection=store.connection()) as tx:
-            tx.update(row, actions=actions, condition=NotificationModel.attempts == attempt)
-            for seq, event in enumerate(events):
-                tx.save(event_to_model(row.tracking_id, event, seq))
-    except TransactWriteError:
+
+    def record(tx: TransactWrite) -> None:
+        tx.update(row, actions=actions, condition=NotificationModel.attempts == attempt)
+        for seq, event in enumerate(events):
+            tx.save(event_to_model(row.tracking_id, event, seq))
+
+    try:  # retried when DynamoDB throttles: an outcome not recorded means sending it all again
+        store._run(record)
+    except (TransactWriteError, StaleVersion, ServiceUnavailable):
         logger.warning("notification outcome not recorded; the retry job will try again")
         return "unrecorded"
     if state == "dead_lettered":

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -22,6 +24,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
     IdempotencyPersistenceLayerError,
     IdempotencyValidationError,
 )
@@ -34,11 +37,14 @@ from chalicelib.domain.complaint import Complaint, status_label, submitted_event
 from chalicelib.domain.deadlines import verification_deadline
 from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
-from chalicelib.errors import IdempotencyConflict, RequestInProgress, ServiceUnavailable
+from chalicelib.errors import IdempotencyConflict, RequestInProgress, ServiceUnavailable, transient_code
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, store
 
 MAX_IDEMPOTENCY_KEY = 128
+PERSISTENCE_ATTEMPTS = 4
+# The answer of the filing running in this request, for when its idempotency record cannot be updated.
+_filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 
 
 def validate(data: Any, now: datetime) -> Submission:
@@ -96,7 +102,39 @@ def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
     complaint, token = _file(submission, datetime.fromisoformat(request["now"]))
     answer = receipt(complaint, None)
     answer["reporter_token_sealed"] = identifiers.seal(token, request["idempotency_key"])
+    _filed.set(dict(answer))
     return answer
+
+
+class _Persistence(DynamoDBPersistenceLayer):
+    """Powertools' DynamoDB store, retrying a throttled or failing call a few times more.
+
+    A record whose write failed stays IN_PROGRESS: every retry of the client is turned away
+    (409 ``request_in_progress``) until it expires, and then, if the report had been filed, a
+    retry files it again. Each of these calls is safe to repeat (a conditional put, an update, a
+    delete, a read)."""
+
+    def _retrying(self, call: Any, *args: Any) -> Any:
+        for attempt in range(PERSISTENCE_ATTEMPTS):
+            try:
+                return call(*args)
+            except Exception as error:
+                if attempt == PERSISTENCE_ATTEMPTS - 1 or not transient_code(error):
+                    raise
+                time.sleep(0.02 * 2 ** attempt)
+        return None
+
+    def _get_record(self, idempotency_key: Any) -> Any:
+        return self._retrying(super()._get_record, idempotency_key)
+
+    def _put_record(self, data_record: Any) -> None:
+        self._retrying(super()._put_record, data_record)
+
+    def _update_record(self, data_record: Any) -> None:
+        self._retrying(super()._update_record, data_record)
+
+    def _delete_record(self, data_record: Any) -> None:
+        self._retrying(super()._delete_record, data_record)
 
 
 @lru_cache(maxsize=1)
@@ -109,7 +147,7 @@ def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
         expires_after_seconds=settings.idempotency_ttl_seconds,
         raise_on_no_idempotency_key=True,
     )
-    persistence = DynamoDBPersistenceLayer(table_name=settings.table("idempotency"))
+    persistence = _Persistence(table_name=settings.table("idempotency"))
     wrapped = idempotent_function(data_keyword_argument="request", persistence_store=persistence,
                                   config=config)(_submit_once)
     return wrapped, config
@@ -130,6 +168,7 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
         "submission": submission.model_dump(mode="json"),
         "now": now.isoformat(),
     }
+    _filed.set(None)
     try:
         answer = dict(wrapped(request=request))
     except IdempotencyValidationError:
@@ -137,7 +176,11 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
     except IdempotencyAlreadyInProgressError:
         raise RequestInProgress("a request with this Idempotency-Key is still being processed; retry shortly",
                                 headers={"Retry-After": "1"}) from None
-    except IdempotencyPersistenceLayerError:
-        raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"}) from None
+    except (IdempotencyPersistenceLayerError, IdempotencyInconsistentStateError):
+        answer = _filed.get()
+        if answer is None:  # nothing was filed: the client may simply retry
+            raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"}) from None
+        # Filed, but its idempotency record could not be completed: the receipt still goes to the client.
+        logger.warning("idempotency record not completed; answering with the receipt")
     answer["reporter_token"] = identifiers.unseal(answer.pop("reporter_token_sealed"), idempotency_key)
     return answer

@@ -12,6 +12,7 @@ from chalicelib.handlers import (
     events,
     export,
     open311,
+    openapi,
     public,
     reference,
     scheduled,
@@ -36,6 +37,7 @@ app.register_blueprint(agency.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(scheduled.bp)
+app.register_blueprint(openapi.bp)
 
 if get_settings().dev_routes:  # the local stack and tests only: never on a deployed stage
     from chalicelib.handlers import dev

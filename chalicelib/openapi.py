@@ -1,0 +1,646 @@
+"""The OpenAPI 3.1 document of the JSON API (SPEC §7), served at ``GET /openapi.json``.
+
+Built from pydantic models: the request models the services validate with (``Submission``,
+``NewAgency``, ``AgencyChanges``) and, below, small models of every request body and answer whose
+shape lives in a plain dict (``domain/views.py``, the services). The answers' models forbid extra
+fields, so the reliability suite's fuzzer (Schemathesis, ``tests/reliability/test_fuzz.py``)
+notices when the API returns something this document does not describe.
+
+Not described here: the HTML pages (``/``, ``/track``, ``/static/…``), Open311 (``/open311/v2/…``
+has its own discovery document), the CSV export and the local-only ``/dev`` routes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import models_json_schema
+
+from chalicelib.domain.agencies import LEVELS, SLUG
+from chalicelib.domain.complaint import STAFF_ACTIONS, Status
+from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
+from chalicelib.domain.submission import MAX_ATTACHMENTS, Submission
+from chalicelib.services.admin import AgencyChanges, NewAgency
+from chalicelib.services.attachments import CONTENT_TYPES, MAX_BYTES
+from chalicelib.services.submit import MAX_IDEMPOTENCY_KEY
+
+StatusCode = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
+Kind = Literal["complaint", "aspiration", "information_request"]
+TRACKING_ID_PATTERN = "^LPR-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$"
+
+
+class Answer(BaseModel):
+    """An answer's shape: every field listed, nothing else."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- errors (SPEC §7) ----------------------------------------------------------------------------
+
+class ErrorDetail(Answer):
+    code: str = Field(description="machine-readable, e.g. validation_error, temporarily_unavailable")
+    message: str
+    fields: dict[str, str] = Field(default=None, description="one message per field, when fields are at fault")
+
+
+class Error(Answer):
+    error: ErrorDetail
+
+
+class GatewayRefusal(Answer):
+    """API Gateway's own answer when a staff request has no ``Authorization`` header at all: the
+    key authorizer is never asked (chalice local does the same)."""
+
+    message: Literal["Unauthorized"]
+
+
+# --- a report as each audience sees it (domain/views.py) ----------------------------------------
+
+class Deadline(Answer):
+    due: str = Field(description="ISO 8601 with the region's offset; 23:59:59 of the last working day")
+    met: bool | None = Field(description="false once passed; null while it still can be met")
+
+
+class AttachmentLink(Answer):
+    upload_id: str
+    url: str
+    expires_in: int
+
+
+class ReportBase(Answer):
+    tracking_id: str
+    kind: Kind
+    kind_label: str
+    category: str
+    category_label: str
+    province_code: str
+    regency_code: str
+    status: StatusCode
+    status_label: str
+    status_label_en: str
+    agency_id: str
+    agency_name: str | None
+    submitted_at: str
+    updated_at: str
+    deadlines: dict[str, Deadline]
+    overdue: bool
+    escalation_level: int
+    returns: int
+    ombudsman_eligible: bool
+    anonymous: bool
+    confidential: bool
+    incident_date: str | None
+
+
+class PublicView(ReportBase):
+    """No reporter identity, no address; no title or description when confidential."""
+
+    view: Literal["public"]
+    title: str | None
+    description: str | None
+    attachment_links: list[AttachmentLink]
+
+
+class Identity(Answer):
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+class FullReport(ReportBase):
+    title: str
+    description: str
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    target_agency_id: str | None
+    attachments: list[str]
+    version: int
+    reopens: int
+    rating: int | None
+
+
+class ReporterView(FullReport):
+    view: Literal["reporter"]
+    reporter: Identity
+
+
+class ReporterViewWithLinks(ReporterView):
+    attachment_links: list[AttachmentLink]
+
+
+class TimelineLine(Answer):
+    at: str
+    type: str
+    status: str
+    status_label: str | None
+    actor: Literal["reporter", "system", "agency"]
+    agency_id: str | None
+    note: str | None
+
+
+class StaffTimelineLine(TimelineLine):
+    actor_role: str
+    actor_agency_id: str | None
+    data: dict[str, Any]
+
+
+class Timeline(Answer):
+    tracking_id: str
+    events: list[TimelineLine]
+
+
+class StaffView(FullReport):
+    """Everything but the identity of an anonymous reporter (``reporter`` is then null)."""
+
+    view: Literal["staff"]
+    reporter: Identity | None
+    agency_path: list[str]
+    escalated_to: list[str]
+
+
+class StaffViewWithTimeline(StaffView):
+    timeline: list[StaffTimelineLine]
+
+
+class InboxItem(Answer):
+    title: str
+    tracking_id: str
+    kind: Kind
+    category: str
+    category_label: str
+    status: StatusCode
+    status_label: str
+    agency_id: str
+    agency_name: str | None
+    province_code: str
+    regency_code: str
+    submitted_at: str
+    updated_at: str
+    deadlines: dict[str, Deadline]
+    overdue: bool
+    escalation_level: int
+    returns: int
+    anonymous: bool
+    confidential: bool
+    escalated_to: list[str]
+
+
+class Inbox(Answer):
+    complaints: list[InboxItem]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page; null on the last")
+
+
+class Receipt(Answer):
+    """The answer to a filing. ``reporter_token`` is shown here only, never again."""
+
+    tracking_id: str
+    reporter_token: str
+    status: StatusCode
+    status_label: str
+    submitted_at: str
+    deadlines: dict[str, str]
+    agency_id: str
+
+
+# --- reference data and the directory -----------------------------------------------------------
+
+class Label(Answer):
+    code: str
+    label_id: str
+    label_en: str
+
+
+class Categories(Answer):
+    categories: list[Label]
+    kinds: list[Label]
+
+
+class ProvinceEntry(Answer):
+    code: str
+    name: str
+    time_zone: str
+
+
+class Provinces(Answer):
+    provinces: list[ProvinceEntry]
+
+
+class RegencyEntry(Answer):
+    code: str
+    name: str
+
+
+class ProvinceDetail(ProvinceEntry):
+    regencies: list[RegencyEntry]
+
+
+class AgencyEntry(Answer):
+    """A directory entry: never the webhook's URL or secret."""
+
+    agency_id: str
+    name: str
+    level: Literal[LEVELS]  # type: ignore[valid-type]
+    parent_id: str | None
+    province_code: str | None
+    regency_code: str | None
+    emails: list[str]
+    has_webhook: bool
+
+
+class AgencyDetail(AgencyEntry):
+    path: list[str]
+
+
+class Agencies(Answer):
+    agencies: list[AgencyEntry]
+    next_cursor: str | None
+
+
+class PresignedPost(Answer):
+    url: str
+    fields: dict[str, str]
+
+
+class UploadGrant(Answer):
+    upload_id: str
+    upload: PresignedPost
+    content_type: str
+    max_bytes: int
+    expires_in: int
+
+
+class RoutingRule(Answer):
+    region_code: str
+    category: str
+    agency_id: str
+
+
+class RoutingRules(Answer):
+    routing_rules: list[RoutingRule]
+
+
+class IssuedKey(Answer):
+    """The key itself is in this answer only."""
+
+    key_id: str
+    key: str
+    role: str
+    agency_id: str
+    label: str | None
+    created_at: str
+
+
+class KeyEntry(Answer):
+    key_id: str
+    role: str
+    agency_id: str
+    label: str | None
+    created_at: str
+    revoked_at: str | None
+
+
+class Keys(Answer):
+    keys: list[KeyEntry]
+
+
+class Revoked(Answer):
+    key_id: str
+    revoked_at: str
+
+
+class Deleted(Answer):
+    deleted: bool
+
+
+class Stats(BaseModel):
+    """Counts and rates of a scope (SPEC §7 ``/stats``); more figures may be added."""
+
+    scope: str
+    from_: str = Field(alias="from")
+    to: str
+    total: int
+    by_status: dict[str, int]
+    by_kind: dict[str, int]
+    by_category: dict[str, int]
+    resolved_pct: float | None
+    on_time_pct: float | None
+    median_first_response_hours: float | None
+    reopen_rate: float | None
+    satisfaction_avg: float | None
+    by_month: list[dict[str, Any]]
+
+
+class Scorecards(BaseModel):
+    """The caller's agency and each agency directly below it (``/agency/stats``)."""
+
+    from_: str = Field(alias="from")
+    to: str
+    sort: str
+    agency: dict[str, Any]
+    held_directly: dict[str, Any]
+    agencies: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    charts: dict[str, str] = Field(default=None, description="SVG charts, with ?charts=true")
+
+
+# --- request bodies whose rules live in the services ---------------------------------------------
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class Reply(Request):
+    message: str = Field(min_length=1, description="what the reporter adds (``note`` is accepted too)")
+
+
+class Feedback(Request):
+    decision: Literal["accept", "reopen"]
+    rating: int | None = Field(default=None, ge=1, le=5)
+    comment: str | None = Field(default=None, max_length=2000, description="required to reopen")
+
+
+class UploadRequest(Request):
+    filename: str = Field(min_length=1, max_length=200)
+    content_type: Literal[tuple(CONTENT_TYPES)]  # type: ignore[valid-type]
+    size: int = Field(ge=1, le=MAX_BYTES)
+
+
+class StaffAction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal[STAFF_ACTIONS]  # type: ignore[valid-type]
+    note: str | None = Field(default=None, description="required by reject, return, respond, request_info, "
+                                                        "resolve")
+    agency_id: str | None = Field(default=None, description="forward: the agency that takes the report")
+
+
+class RoutingRuleRequest(Request):
+    region_code: str = Field(description="a province (73) or regency/city (73.71) code")
+    category: Literal[tuple(sorted(CATEGORY_CODES))]  # type: ignore[valid-type]
+    agency_id: str
+
+
+class KeyRequest(Request):
+    role: Literal["national_admin", "coordinator", "officer", "open311"]
+    agency_id: str
+    label: str | None = Field(default=None, max_length=100)
+
+
+class FormSubmission(BaseModel):
+    """``POST /complaints`` from a plain HTML form: the same fields, flat."""
+
+    kind: Kind
+    title: str
+    description: str
+    category: str
+    province_code: str
+    regency_code: str
+    address: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    incident_date: str | None = None
+    target_agency_id: str | None = None
+    anonymous: str | None = Field(default=None, description="on or true when checked")
+    confidential: str | None = Field(default=None, description="on or true when checked")
+    reporter_name: str | None = None
+    reporter_email: str | None = None
+    reporter_phone: str | None = None
+    attachments: list[str] = []
+    idempotency_key: str | None = None
+
+
+REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
+            RoutingRuleRequest, KeyRequest)
+ANSWERS = (Error, GatewayRefusal, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
+           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
+           AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards)
+
+
+def _schemas() -> dict[str, Any]:
+    pairs = [(m, "validation") for m in REQUESTS] + [(m, "serialization") for m in ANSWERS]
+    _, top = models_json_schema(pairs, ref_template="#/components/schemas/{model}")
+    schemas = top["$defs"]
+    _refine_submission(schemas["Submission"]["properties"])
+    schemas["Stats"]["additionalProperties"] = schemas["Scorecards"]["additionalProperties"] = True
+    # An optional field of an answer is left out, never null.
+    for name in ("ErrorDetail", "Scorecards"):
+        for prop in schemas[name]["properties"].values():
+            prop.pop("default", None)
+    return schemas
+
+
+def _refine_submission(props: dict[str, Any]) -> None:
+    """The rules ``Submission``'s validators enforce, stated for the document's readers."""
+    def text(name: str, low: int, high: int) -> None:
+        props[name].update(minLength=low, maxLength=high)
+
+    text("title", 5, 150)
+    text("description", 20, 4000)
+    props["category"]["enum"] = sorted(CATEGORY_CODES)
+    props["province_code"]["enum"] = sorted(regions().provinces)
+    props["regency_code"]["enum"] = sorted(regions().regencies)
+    props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
+    props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
+    props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)
+
+
+# --- operations ----------------------------------------------------------------------------------
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str) -> dict[str, Any]:
+    return {"application/json": {"schema": _ref(name)}}
+
+
+ERRORS = {
+    400: "malformed: not JSON, a bad cursor",
+    401: "no valid key or reporter token",
+    403: "outside the caller's scope, or a wrong reporter token",
+    404: "no such report or resource",
+    409: "the report's status does not allow it, or someone else changed it first",
+    413: "the body is larger than 64 KB",
+    415: "not application/json",
+    422: "a field is not valid (``fields`` says which)",
+    429: "busy for now (``temporarily_unavailable``): retry after ``Retry-After`` seconds",
+}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying", "schema": {"type": "string"}}}
+
+
+def _responses(ok: int, answer: str | None, errors: tuple[int, ...], *, html: bool = False) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    if answer:
+        content = _json(answer)
+        if html:
+            content["text/html"] = {"schema": {"type": "string"}}
+        responses[str(ok)] = {"description": "OK", "content": content}
+    for status in sorted({*errors, 429}):
+        content = _json("Error")
+        if html and status in (409, 422):
+            content["text/html"] = {"schema": {"type": "string"}}
+        responses[str(status)] = {"description": ERRORS[status], "content": content}
+        if status in (409, 429):
+            responses[str(status)]["headers"] = RETRY_AFTER
+    return responses
+
+
+def _param(name: str, where: str = "query", *, required: bool = False, description: str = "",
+           **schema: Any) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required or where == "path", "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+TRACKING_ID = _param("tracking_id", "path", type="string", pattern=TRACKING_ID_PATTERN)
+AGENCY_ID = _param("agency_id", "path", type="string", pattern=SLUG.pattern)
+PROVINCE_CODE = _param("province_code", "path", type="string", pattern="^[0-9]{2}$")
+REPORTER_TOKEN = _param("X-Reporter-Token", "header", description="the token from the filing: the reporter's view")
+BODY_ERRORS = (400, 413, 415, 422)
+STAFF_ERRORS = (401, 403)
+DATE = {"type": "string", "format": "date"}
+
+
+def _op(summary: str, responses: dict[str, Any], *, body: str | None = None, params: tuple = (),
+        staff: bool = False, tag: str = "public", form: str | None = None) -> dict[str, Any]:
+    op: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
+    if params:
+        op["parameters"] = list(params)
+    if body:
+        content = _json(body)
+        if form:
+            content["application/x-www-form-urlencoded"] = {"schema": _ref(form)}
+        op["requestBody"] = {"required": True, "content": content}
+    if staff:
+        op["security"] = [{"staffKey": []}]
+        # The gateway refuses a request without any Authorization header itself.
+        responses["401"]["content"] = {"application/json": {"schema": {"oneOf": [_ref("Error"),
+                                                                                   _ref("GatewayRefusal")]}}}
+    return op
+
+
+def _paths() -> dict[str, Any]:
+    paths = _operations()
+    paths["/admin/agencies/{agency_id}"]["patch"] = paths["/admin/agencies/{agency_id}"]["put"]
+    paths["/admin/routing-rules"]["put"] = paths["/admin/routing-rules"]["post"]
+    return paths
+
+
+def _operations() -> dict[str, Any]:
+    staff_errors = (*STAFF_ERRORS,)
+    admin = {"staff": True, "tag": "admin"}
+    return {
+        "/complaints": {"post": _op(
+            "File a report. With Idempotency-Key, the same key and body answer the first answer again.",
+            _responses(201, "Receipt", (*BODY_ERRORS, 409), html=True), body="Submission", form="FormSubmission",
+            params=(_param("Idempotency-Key", "header", type="string", maxLength=MAX_IDEMPOTENCY_KEY),))},
+        "/complaints/{tracking_id}": {"get": _op(
+            "A report: the public view, or with X-Reporter-Token the reporter's full view.",
+            {**_responses(200, None, (403, 404)),
+             "200": {"description": "OK", "content": {"application/json": {"schema": {"oneOf": [
+                 _ref("PublicView"), _ref("ReporterViewWithLinks")]}}}}},
+            params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/complaints/{tracking_id}/timeline": {"get": _op(
+            "The report's events, redacted to what the caller may see.", _responses(200, "Timeline", (403, 404)),
+            params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/complaints/{tracking_id}/replies": {"post": _op(
+            "The reporter adds information (answers a request for information).",
+            _responses(201, "ReporterView", (*BODY_ERRORS, 401, 403, 404, 409)), body="Reply",
+            params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/complaints/{tracking_id}/feedback": {"post": _op(
+            "The reporter accepts the resolution (with a rating) or reopens the report.",
+            _responses(200, "ReporterView", (*BODY_ERRORS, 401, 403, 404, 409)), body="Feedback",
+            params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/attachments": {"post": _op(
+            "An upload id and a presigned S3 upload for one JPEG, PNG or PDF of at most 10 MB.",
+            _responses(201, "UploadGrant", BODY_ERRORS), body="UploadRequest")},
+        "/categories": {"get": _op("Report categories and kinds.", _responses(200, "Categories", ()),
+                                   tag="reference")},
+        "/regions": {"get": _op("The 38 provinces with their time zone.", _responses(200, "Provinces", ()),
+                                tag="reference")},
+        "/regions/{province_code}": {"get": _op(
+            "A province and its regencies/cities.", _responses(200, "ProvinceDetail", (404,)),
+            params=(PROVINCE_CODE,), tag="reference")},
+        "/agencies": {"get": _op(
+            "The agency directory, by level, province or regency.", _responses(200, "Agencies", (400, 422)),
+            params=(_param("level", enum=list(LEVELS), type="string"), _param("province_code"),
+                    _param("regency_code"), _param("limit", type="integer", minimum=1, maximum=1000),
+                    _param("cursor")), tag="reference")},
+        "/stats": {"get": _op(
+            "Counts and rates for a scope: national, province:73, regency:73.71 or agency:<id>.",
+            _responses(200, "Stats", (400, 422)),
+            params=(_param("scope"), _param("from", **DATE), _param("to", **DATE)), tag="stats")},
+        "/agency/complaints": {"get": _op(
+            "The caller's inbox, newest first, scoped by role.", _responses(200, "Inbox", (400, 422, *staff_errors)),
+            params=(_param("status", description="one or more statuses, comma-separated"),
+                    _param("overdue", type="string", enum=["true", "false"]),
+                    _param("category", type="string", enum=sorted(CATEGORY_CODES)),
+                    _param("from", **DATE), _param("to", **DATE),
+                    _param("limit", type="integer", minimum=1, maximum=100), _param("cursor")),
+            staff=True, tag="staff")},
+        "/agency/complaints/{tracking_id}": {"get": _op(
+            "The staff view with its full timeline (an anonymous reporter stays hidden).",
+            _responses(200, "StaffViewWithTimeline", (404, *staff_errors)), params=(TRACKING_ID,), staff=True,
+            tag="staff")},
+        "/agency/complaints/{tracking_id}/actions": {"post": _op(
+            "Act on a report: forward, reject, return, respond, request_info, resolve.",
+            _responses(200, "StaffView", (*BODY_ERRORS, 404, 409, *staff_errors)), body="StaffAction",
+            params=(TRACKING_ID,), staff=True, tag="staff")},
+        "/agency/stats": {"get": _op(
+            "Scorecards of the caller's agency and the agencies directly below it.",
+            _responses(200, "Scorecards", (400, 422, *staff_errors)),
+            params=(_param("agency_id"), _param("from", **DATE), _param("to", **DATE), _param("sort"),
+                    _param("charts", type="string", enum=["true", "false"])), staff=True, tag="staff")},
+        "/admin/agencies": {"post": _op(
+            "Add an agency to the directory.", _responses(201, "AgencyEntry", (*BODY_ERRORS, 409, *staff_errors)),
+            body="NewAgency", **admin)},
+        "/admin/agencies/{agency_id}": {
+            "get": _op("An agency with its path.", _responses(200, "AgencyDetail", (404, *staff_errors)),
+                       params=(AGENCY_ID,), **admin),
+            "put": _op("Change an agency's name, e-mails or webhook.",
+                       _responses(200, "AgencyEntry", (*BODY_ERRORS, 404, 409, *staff_errors)),
+                       body="AgencyChanges", params=(AGENCY_ID,), **admin),
+        },
+        "/admin/routing-rules": {
+            "get": _op("The routing rules of a region.", _responses(200, "RoutingRules", (422, *staff_errors)),
+                       params=(_param("region_code", required=True),), **admin),
+            "post": _op("Add or replace a routing rule (category and region to an agency).",
+                        _responses(201, "RoutingRule", (*BODY_ERRORS, *staff_errors)), body="RoutingRuleRequest",
+                        **admin),
+        },
+        "/admin/routing-rules/{region_code}/{category}": {"delete": _op(
+            "Remove a routing rule.", _responses(200, "Deleted", (404, *staff_errors)),
+            params=(_param("region_code", "path", type="string", pattern=r"^[0-9]{2}(\.[0-9]{2})?$"),
+                    _param("category", "path", type="string", enum=sorted(CATEGORY_CODES))), **admin)},
+        "/admin/keys": {
+            "get": _op("An agency's API keys (never the keys themselves).",
+                       _responses(200, "Keys", (422, *staff_errors)),
+                       params=(_param("agency_id", required=True),), **admin),
+            "post": _op("Issue an API key: shown in this answer only.",
+                        _responses(201, "IssuedKey", (*BODY_ERRORS, *staff_errors)), body="KeyRequest", **admin),
+        },
+        "/admin/keys/{key_id}": {"delete": _op(
+            "Revoke an API key at once.", _responses(200, "Revoked", (404, *staff_errors)),
+            params=(_param("key_id", "path", type="string", pattern="^[0-9a-f]{8}$"),), **admin)},
+    }
+
+
+@lru_cache(maxsize=1)
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "SP4N-LAPOR! API",
+            "version": "1.0.0",
+            "description": "Indonesia's public-service complaint system. Errors always have the shape "
+                           '{"error": {"code", "message", "fields"}}.',
+        },
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"staffKey": {"type": "http", "scheme": "bearer",
+                                             "description": "a staff API key (lpr_…), one role and one agency"}},
+        },
+    }

@@ -21,7 +21,7 @@ from chalicelib.domain.complaint import (
 )
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import directory, reports, store
+from chalicelib.services import attachments, directory, reports, store
 
 _METRICS = {"forward": "ComplaintForwarded", "return": "ComplaintReturned", "resolve": "ComplaintResolved",
             "reject": "ComplaintRejected", "respond": "ComplaintResponded", "request_info": "InformationRequested"}
@@ -82,6 +82,6 @@ def staff_view(actor: Actor, tracking_id: str) -> dict[str, Any]:
     complaint = reports.load(tracking_id)
     if not in_scope(actor, complaint):
         raise Forbidden("this report is outside your scope")
-    view = views.staff_view(complaint, clock.now())
+    view = attachments.with_links(views.staff_view(complaint, clock.now()), complaint, "staff")
     view["timeline"] = views.timeline_view(store.timeline(complaint.tracking_id), "staff", complaint.confidential)
     return view

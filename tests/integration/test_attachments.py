@@ -88,3 +88,15 @@ def test_the_reporter_gets_download_links_and_the_public_only_when_not_confident
     assert len(body(client.http.get(f"/complaints/{open_report['tracking_id']}"))["attachment_links"]) == 1
     page = client.http.get(f"/track?tracking_id={secret['tracking_id']}").body.decode()
     assert "Lampiran 1" not in page and link["url"] not in page
+
+
+def test_staff_of_the_holding_agency_get_short_lived_links_to_a_confidential_reports_files(client, staff, pump):
+    from tests.staff import DINKES_MKS, file_report, staff_view
+
+    upload_id = upload(client)
+    receipt = file_report(client, category="health", confidential=True, attachments=[upload_id])
+    pump.drain()
+    view = staff_view(client, staff.headers("officer", DINKES_MKS), receipt["tracking_id"])
+    assert [link["upload_id"] for link in view["attachment_links"]] == [upload_id]
+    public = body(client.http.get(f"/complaints/{receipt['tracking_id']}"))
+    assert public["attachment_links"] == []

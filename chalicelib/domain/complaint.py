@@ -122,6 +122,9 @@ class Complaint:
     overdue: bool = False
     ombudsman_eligible: bool = False
     reminders_sent: tuple[str, ...] = ()
+    # The last few keys of reporter replies, so a resent reply (a refreshed page, a retry) is
+    # recorded once.
+    reply_keys: tuple[str, ...] = ()
     returns: int = 0
     reopens: int = 0
     first_forwarded_at: datetime | None = None
@@ -288,11 +291,20 @@ def pause(c: Complaint, now: datetime, limits: clock.Limits) -> Complaint:
     )
 
 
-def reporter_reply(c: Complaint, now: datetime, note: str | None) -> tuple[Complaint, list[Event]]:
-    """The reporter adds information; in awaiting_reporter the report goes back and clocks resume."""
+REPLY_KEYS_KEPT = 20
+
+
+def reporter_reply(c: Complaint, now: datetime, note: str | None,
+                   reply_key: str | None = None) -> tuple[Complaint, list[Event]]:
+    """The reporter adds information; in awaiting_reporter the report goes back and clocks resume.
+    A reply whose ``reply_key`` was seen already changes nothing (no events)."""
+    if reply_key and reply_key in c.reply_keys:
+        return c, []
     if not c.is_open:
         raise _transition_error("reply to", c.status)
     text = _require_note(note, "a message")
+    if reply_key:
+        c = c.evolve(reply_keys=(*c.reply_keys, reply_key)[-REPLY_KEYS_KEPT:])
     if c.status != Status.AWAITING_REPORTER:
         changed = c.evolve(updated_at=now)
         return changed, [_event(now, "reporter_replied", REPORTER, changed, text, audience="reporter")]

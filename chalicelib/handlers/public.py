@@ -80,7 +80,8 @@ def get_timeline(tracking_id: str):
 def reply(tracking_id: str):
     request = bp.current_request
     data = http.json_object(request)
-    return http.respond(reporter.reply(tracking_id, request.headers.get("x-reporter-token"), data), 201)
+    key = (request.headers.get("idempotency-key") or "").strip() or None
+    return http.respond(reporter.reply(tracking_id, request.headers.get("x-reporter-token"), data, key), 201)
 
 
 @bp.route("/complaints/{tracking_id}/feedback", methods=["POST"], content_types=http.ANY)

@@ -11,7 +11,7 @@ from chalicelib.models.complaint import ComplaintModel, EventModel
 
 _DATETIME_FIELDS = ("submitted_at", "updated_at", "first_forwarded_at", "first_response_at",
                     "resolved_at", "closed_at")
-_TUPLE_FIELDS = ("agency_path", "attachments", "escalated_to", "reminders_sent")
+_TUPLE_FIELDS = ("agency_path", "attachments", "escalated_to", "reminders_sent", "reply_keys")
 # Stored as their own attributes (keys, index keys, filters); the rest travels in ``body``.
 _TOP_LEVEL = ("tracking_id", "kind", "title", "description", "category", "province_code",
               "regency_code", "reporter_token_hash", "submitted_at", "updated_at", "status",

@@ -92,7 +92,8 @@ def _act(tracking_id: str, token: str | None, action: str, form: dict[str, str])
 
 def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, str]) -> dict[str, Any] | None:
     if action == "reply":
-        return reporter.reply(tracking_id, token, {"message": form.get("message", "")})
+        return reporter.reply(tracking_id, token, {"message": form.get("message", "")},
+                              reply_key=form.get("reply_key") or None)
     if action != "feedback":
         return None
     decision = form.get("decision")

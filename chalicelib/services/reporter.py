@@ -21,13 +21,21 @@ def _load_as_reporter(tracking_id: str, token: str | None):
     return complaint
 
 
-def reply(tracking_id: str, token: str | None, data: dict[str, Any]) -> dict[str, Any]:
+def reply(tracking_id: str, token: str | None, data: dict[str, Any],
+          reply_key: str | None = None) -> dict[str, Any]:
+    """Add a reply. With a ``reply_key`` (Idempotency-Key header, or the page's hidden field), the
+    same reply sent again is recorded once and answered with the report as it stands."""
     message = data.get("message", data.get("note"))
     if not isinstance(message, str):
         raise ValidationFailed("a message is required", fields={"message": "required"})
+    reply_key = reply_key or data.get("reply_key")
+    if reply_key is not None and (not isinstance(reply_key, str) or not 8 <= len(reply_key) <= 128):
+        raise ValidationFailed("bad reply key", fields={"reply_key": "8–128 characters"})
     before = _load_as_reporter(tracking_id, token)
     now = clock.now()
-    after, events = lifecycle.reporter_reply(before, now, message)
+    after, events = lifecycle.reporter_reply(before, now, message, reply_key)
+    if not events:
+        return views.reporter_view(before, now)
     saved = store.update(before, after, events, now, notices.for_change(before, after, events))
     logger.info("reporter replied", extra={"status": str(saved.status)})
     return views.reporter_view(saved, now)

@@ -8,6 +8,7 @@ The reporter token travels only in form bodies (POST), never in a URL.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -158,6 +159,7 @@ def _reporter_forms(lang: str, report: dict[str, Any], token: str, errors: dict[
             + (f'<p class="callout">{t(lang, "awaiting_you")}</p>' if status == "awaiting_reporter" else "")
             + f'<form method="post" action="track" id="reply-form" data-api="complaints/{e(tid)}/replies">'
             + _hidden(lang, tid, token, "reply")
+            + f'<input type="hidden" name="reply_key" value="{secrets.token_urlsafe(16)}">'
             + f'<div class="field"><label for="message">{t(lang, "message")}</label>'
             f'<p class="hint" id="hint-message">{t(lang, "message_hint")}</p>{_error("message", errors)}'
             f'<textarea id="message" name="message" rows="5" maxlength="4000" required'

@@ -178,3 +178,17 @@ def test_twenty_officers_at_once_one_winner_per_version(client, staff, forwarded
     timeline = store.timeline(tid)
     assert [e.type for e in timeline].count("responded") == wins
     assert timeline[-1].status == final.status == "in_progress"
+
+
+def test_a_reply_sent_twice_with_its_key_is_recorded_once(client, forwarded):
+    tid, token = forwarded["tracking_id"], forwarded["reporter_token"]
+    headers = {"X-Reporter-Token": token, "Content-Type": "application/json", "Idempotency-Key": "reply-abc-123"}
+    first = client.http.post(f"/complaints/{tid}/replies", headers=headers, body=json.dumps({"message": "Info"}))
+    again = client.http.post(f"/complaints/{tid}/replies", headers=headers, body=json.dumps({"message": "Info"}))
+    assert first.status_code == again.status_code == 201
+    assert body(first)["version"] == body(again)["version"]
+    other = client.http.post(f"/complaints/{tid}/replies", headers={**headers, "Idempotency-Key": "reply-abc-456"},
+                             body=json.dumps({"message": "Info lain"}))
+    assert body(other)["version"] == body(first)["version"] + 1
+    events = body(client.http.get(f"/complaints/{tid}/timeline", headers={"X-Reporter-Token": token}))["events"]
+    assert [e["type"] for e in events].count("reporter_replied") == 2

@@ -189,6 +189,24 @@ def test_the_reporter_replies_from_the_tracking_page_without_javascript(client):
     assert "Lubangnya semakin besar setelah hujan kemarin." in element(html, "timeline")
 
 
+def test_a_refreshed_reply_page_does_not_reply_twice(client):
+    import re
+
+    receipt = file_report(client)
+    tid, token = receipt["tracking_id"], receipt["reporter_token"]
+    html = text_of(post_form(client, {"tracking_id": tid, "reporter_token": token, "action": "view"}, "/track"))
+    key = re.search(r'name="reply_key" value="([^"]+)"', html).group(1)
+    form = {"tracking_id": tid, "reporter_token": token, "action": "reply", "reply_key": key,
+            "message": "Sudah saya foto ulang."}
+    # When the browser sends the same reply form twice (a refresh after posting)
+    assert post_form(client, form, "/track").status_code == 200
+    assert post_form(client, form, "/track").status_code == 200
+    # Then the reply is on the timeline once
+    timeline = element(text_of(post_form(client, {"tracking_id": tid, "reporter_token": token, "action": "view"},
+                                         "/track")), "timeline")
+    assert timeline.count("Sudah saya foto ulang.") == 1
+
+
 def test_an_empty_reply_is_an_error_by_the_message(client):
     receipt = file_report(client)
     response = post_form(client, {"tracking_id": receipt["tracking_id"], "action": "reply", "message": " ",

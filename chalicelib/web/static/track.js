@@ -45,7 +45,9 @@
       var message = form.elements.message.value.trim();
       if (!message) { return {errors: {message: M.message_required}}; }
       if (length(message) > 4000) { return {errors: {message: M.message_length}}; }
-      return {body: {message: message}, notice: "replied", fields: {message: "message", note: "message"}};
+      var body = {message: message};
+      if (form.elements.reply_key) { body.reply_key = form.elements.reply_key.value; }
+      return {body: body, notice: "replied", fields: {message: "message", note: "message"}};
     },
     "accept-form": function (form) {
       var rating = form.querySelector("input[name=rating]:checked");
@@ -83,7 +85,7 @@
       var error = answer.body.error || {}, fields = error.fields || {}, placed = false;
       // The agency changed the report at the same moment, or the service was busy: nothing was
       // saved, so send it again.
-      if ((error.code === "concurrent_change" || answer.status === 503) && attempt < 3) {
+      if ((error.code === "concurrent_change" || answer.status === 429 || answer.status === 503) && attempt < 3) {
         window.setTimeout(function () { send(form, plan, button, attempt + 1); }, 300 * (attempt + 1));
         return;
       }

@@ -134,9 +134,9 @@ def put_rule(data: Any) -> dict[str, Any]:
         raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
     region, category, agency_id = data.get("region_code"), data.get("category"), data.get("agency_id")
     fields = {}
-    if region not in regions().provinces and region not in regions().regencies:
+    if not isinstance(region, str) or (region not in regions().provinces and region not in regions().regencies):
         fields["region_code"] = "a province (73) or regency/city (73.71) code"
-    if category not in CATEGORY_CODES:
+    if not isinstance(category, str) or category not in CATEGORY_CODES:
         fields["category"] = "unknown category: see GET /categories"
     if not isinstance(agency_id, str) or not SLUG.match(agency_id):
         fields["agency_id"] = "unknown agency"

@@ -160,8 +160,9 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
         complaint, token = _file(submission, now)
         return receipt(complaint, token)
     wrapped, config = _idempotent_submit()
-    if lambda_context is not None:
-        config.register_lambda_context(lambda_context)
+    # This request's context, or none: never an earlier request's, whose remaining time has run out
+    # (an IN_PROGRESS record would then count as expired at once, and a concurrent copy file again).
+    config.register_lambda_context(lambda_context)
     request = {
         "idempotency_key": idempotency_key,
         "body_hash": body_hash(data),

@@ -89,3 +89,11 @@ def test_enough_requests_were_generated(stack):
         assert total >= 1000
     else:
         assert total >= len(OPERATIONS)
+
+
+def test_what_the_fuzzer_found_stays_fixed(client, staff):
+    # A routing rule whose region or category is a list or an object was a 500 (unhashable)
+    for bad in ({"region_code": [{"x": 1}], "category": "health"}, {"region_code": "73", "category": ["health"]}):
+        response = client.http.post("/admin/routing-rules", headers=staff.national(),
+                                    body=json.dumps({**bad, "agency_id": "dinas-kesehatan-kota-makassar"}))
+        assert response.status_code == 422, response.body

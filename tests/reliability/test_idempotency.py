@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -26,7 +27,7 @@ def unique_report() -> dict:
                         regency_code=REGENCY[1])
 
 
-def submit_in_process(report: dict, key: str):
+def submit_in_process(report: dict, key: str, lambda_context=None):
     """One filing through the same code path as the API: middleware, service, DynamoDB (moto server)."""
     from chalicelib.handlers import http
     from chalicelib.handlers.middleware import endpoint
@@ -34,7 +35,8 @@ def submit_in_process(report: dict, key: str):
 
     @endpoint
     def post():
-        return http.respond(submit.submit(json.loads(json.dumps(report)), idempotency_key=key), 201)
+        return http.respond(submit.submit(json.loads(json.dumps(report)), idempotency_key=key,
+                                          lambda_context=lambda_context), 201)
 
     return post()
 
@@ -99,6 +101,22 @@ def test_one_key_many_concurrent_submissions_file_one_report(tables, sizes):
     assert late.status_code == 201 and late.body == receipt
     print(f"\n{len(answers)} copies: {sum(1 for a in answers if a[0] == 201)} × 201, "
           f"{sum(1 for a in answers if a[0] == 409)} × 409 request_in_progress; one report")
+
+
+def test_an_earlier_requests_lambda_context_does_not_let_copies_through(tables, sizes):
+    # Given an earlier filing made under a Lambda context whose time has since run out
+    from chalice.local import LambdaContext
+
+    earlier = LambdaContext("api_handler", 256, max_runtime_ms=1)
+    time.sleep(0.01)
+    assert submit_in_process(unique_report(), f"rel-{uuid.uuid4()}", lambda_context=earlier).status_code == 201
+    # When copies of another report race each other, without a context of their own
+    report, key = unique_report(), f"rel-{uuid.uuid4()}"
+    answers = race(sizes.at_once, sizes.at_once, lambda: (lambda r: (r.status_code, r.body, r.headers))(
+        submit_in_process(report, key)))
+    # Then the first copy's record is not taken for expired: one report
+    receipt = assert_one_answer(answers)
+    assert [m.tracking_id for m in reports_titled(report["title"])] == [receipt["tracking_id"]]
 
 
 def test_the_same_key_with_another_body_is_refused_and_files_nothing(tables):

@@ -63,7 +63,13 @@ def decode(n: int) -> tuple[str, int, int, int]:
 
 
 steps = st.integers(0, 2**40).map(decode)
-walks = st.lists(steps, min_size=250, max_size=400)
+
+
+def walks_of(shortest: int, longest: int) -> st.SearchStrategy[list[tuple[str, int, int, int]]]:
+    return st.lists(steps, min_size=shortest, max_size=longest)
+
+
+walks = walks_of(250, 400)
 
 
 def targets(c: Complaint, prefix: str) -> list[Target]:

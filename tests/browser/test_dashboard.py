@@ -31,6 +31,9 @@ def test_a_coordinator_reads_the_scorecards_and_drills_down(page, stack):
     # When they sort by a column and open one unit's scorecard
     page.click("#agencies th[data-sort=name]")
     expect(page.locator("#sort")).to_have_value("name")
+    expect(page.locator("#status")).to_have_text("")
+    names = page.locator("#agencies tbody button.link").all_text_contents()
+    assert names == sorted(names, key=str.lower)
     page.locator("#agencies tbody button.link", has_text="Dinas Kesehatan Kota Makassar").click()
     expect(page.locator("#agency-name")).to_have_text("Dinas Kesehatan Kota Makassar")
     # and go back up

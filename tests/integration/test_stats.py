@@ -260,7 +260,7 @@ def live_and_rebuilt(scopes: set[str]) -> tuple[stats.Counts, stats.Counts]:
 @settings(max_examples=2, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
-@given(walk=transitions.walks)
+@given(walk=transitions.walks_of(200, 300))
 def test_live_counters_equal_counters_rebuilt_from_the_stored_reports(tables, walk):
     from chalicelib.services import store
 

@@ -9,6 +9,7 @@
   var status = document.getElementById("status");
   var agencyInput = document.getElementById("agency");
   var visited = [];
+  var latest = 0;  // only the answer to the last request is drawn, whatever order answers come in
 
   function iso(date) { return date.toISOString().slice(0, 10); }
   function show(value, suffix) { return value === null || value === undefined ? "–" : value + (suffix || ""); }
@@ -103,16 +104,18 @@
   }
 
   function load() {
+    var mine = ++latest;
     say("Memuat… (loading)");
     return fetch("agency/stats?" + query().toString(), { headers: headers(), cache: "no-store" })
       .then(function (response) {
         return response.json().catch(function () { return null; }).then(function (body) {
+          if (mine !== latest) { return; }
           if (!response.ok) { throw new Error(problem(response, body)); }
           render(body);
           say("");
         });
       })
-      .catch(function (error) { say(error.message, true); });
+      .catch(function (error) { if (mine === latest) { say(error.message, true); } });
   }
 
   function download() {

@@ -163,6 +163,7 @@ class StaffView(FullReport):
 
 class StaffViewWithTimeline(StaffView):
     timeline: list[StaffTimelineLine]
+    attachment_links: list[AttachmentLink]
 
 
 class InboxItem(Answer):
@@ -354,6 +355,9 @@ class Request(BaseModel):
 
 class Reply(Request):
     message: str = Field(min_length=1, description="what the reporter adds (``note`` is accepted too)")
+    reply_key: str | None = Field(default=None, min_length=8, max_length=128,
+                                  description="the same reply sent again with this key is recorded once "
+                                              "(the Idempotency-Key header does the same)")
 
 
 class Feedback(Request):
@@ -548,7 +552,8 @@ def _operations() -> dict[str, Any]:
         "/complaints/{tracking_id}/replies": {"post": _op(
             "The reporter adds information (answers a request for information).",
             _responses(201, "ReporterView", (*BODY_ERRORS, 401, 403, 404, 409)), body="Reply",
-            params=(TRACKING_ID, REPORTER_TOKEN))},
+            params=(TRACKING_ID, REPORTER_TOKEN,
+                    _param("Idempotency-Key", "header", type="string", minLength=8, maxLength=128)))},
         "/complaints/{tracking_id}/feedback": {"post": _op(
             "The reporter accepts the resolution (with a rating) or reopens the report.",
             _responses(200, "ReporterView", (*BODY_ERRORS, 401, 403, 404, 409)), body="Feedback",

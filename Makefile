@@ -31,6 +31,11 @@ integration: $(DEPS)
 e2e: $(DEPS)
 	$(PY) -m pytest tests/e2e
 
+# The reliability suite at full size (README "Reliability"); `make test` runs the same tests small.
+.PHONY: reliability
+reliability: $(DEPS)
+	RELIABILITY=full $(PY) -m pytest tests/reliability $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
 

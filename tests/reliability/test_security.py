@@ -17,6 +17,7 @@ import logging
 import time
 import uuid
 from contextlib import contextmanager
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -133,6 +134,9 @@ PERSON = {"name": "Rahmawati Anonimus", "email": "rahmawati.anon@example.com", "
 
 
 def test_tokens_keys_and_an_anonymous_reporter_never_leak(client, staff, pump, outbox_path):
+    from chalicelib.adapters import clock
+    from chalicelib.domain.reference import WIB
+
     staff_headers = {name: staff.headers(*ROLES[name]) for name in ("national", "sulsel", "makassar", "dinkes_mks")}
     answers: list[str] = []
 
@@ -154,11 +158,14 @@ def test_tokens_keys_and_an_anonymous_reporter_never_leak(client, staff, pump, o
         keep(client.http.get(f"/complaints/{tid}/timeline", headers={"X-Reporter-Token": token}))
         keep(client.http.get(f"/complaints/{tid}"))
         staff_answers_start = len(answers)
+        today = clock.now().astimezone(ZoneInfo(WIB)).date().isoformat()  # the export of today's reports
         for headers in staff_headers.values():
             keep(client.http.get("/agency/complaints?limit=100", headers=headers))
             keep(client.http.get(f"/agency/complaints/{tid}", headers=headers))
             keep(client.http.get("/agency/stats", headers=headers))
-            keep(client.http.get("/agency/complaints.csv", headers=headers))
+            csv = client.http.get(f"/agency/complaints.csv?category=health&from={today}&to={today}", headers=headers)
+            assert csv.status_code == 200 and tid in csv.body.decode()
+            keep(csv)
         keep(client.http.post(f"/agency/complaints/{tid}/actions", headers=staff_headers["dinkes_mks"],
                               body=json.dumps({"action": "respond", "note": "Sedang kami periksa."})))
         pump.drain()

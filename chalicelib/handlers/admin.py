@@ -7,8 +7,11 @@ from chalice import Blueprint
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor, staff_key
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import admin, directory, keys
+from chalicelib.lazy import lazy
 
+admin = lazy("chalicelib.services.admin")
+directory = lazy("chalicelib.services.directory")
+keys = lazy("chalicelib.services.keys")
 bp = Blueprint(__name__)
 ADMIN = ("national_admin",)
 

@@ -7,8 +7,10 @@ from chalice import Blueprint
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor, staff_key
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import actions, inbox
+from chalicelib.lazy import lazy
 
+actions = lazy("chalicelib.services.actions")
+inbox = lazy("chalicelib.services.inbox")
 bp = Blueprint(__name__)
 
 

@@ -6,8 +6,9 @@ from chalice import Blueprint
 
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import attachments
+from chalicelib.lazy import lazy
 
+attachments = lazy("chalicelib.services.attachments")
 bp = Blueprint(__name__)
 
 

@@ -13,8 +13,9 @@ from chalice.app import Request
 
 from chalicelib.domain.complaint import Actor
 from chalicelib.errors import DomainError, Forbidden, ServiceUnavailable, Unauthorized, transient_code, unavailable
-from chalicelib.services import keys
+from chalicelib.lazy import lazy
 
+keys = lazy("chalicelib.services.keys")
 bp = Blueprint(__name__)
 STAFF_ROLES = ("national_admin", "coordinator", "officer")
 

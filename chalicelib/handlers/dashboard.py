@@ -7,8 +7,9 @@ from chalice import Blueprint, Response
 from chalicelib.errors import NotFound
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.web import dashboard
+from chalicelib.lazy import lazy
 
+dashboard = lazy("chalicelib.web.dashboard")
 bp = Blueprint(__name__)
 
 

@@ -13,8 +13,9 @@ from chalicelib.adapters import clock, outbox
 from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import sweep
+from chalicelib.lazy import lazy
 
+sweep = lazy("chalicelib.services.sweep")
 bp = Blueprint(__name__)
 
 

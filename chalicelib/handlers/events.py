@@ -9,8 +9,10 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.config import get_settings
-from chalicelib.services import forwarding, notify
+from chalicelib.lazy import lazy
 
+forwarding = lazy("chalicelib.services.forwarding")
+notify = lazy("chalicelib.services.notify")
 bp = Blueprint(__name__)
 _settings = get_settings()
 

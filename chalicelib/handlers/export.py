@@ -7,8 +7,9 @@ from chalice import Blueprint, Response
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor, staff_key
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import export
+from chalicelib.lazy import lazy
 
+export = lazy("chalicelib.services.export")
 bp = Blueprint(__name__)
 
 

@@ -14,12 +14,13 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib.domain import open311
 from chalicelib.errors import DomainError
 from chalicelib.handlers import http
+from chalicelib.lazy import lazy
 from chalicelib.observability import logger
-from chalicelib.services import open311 as service
 
+open311 = lazy("chalicelib.domain.open311")
+service = lazy("chalicelib.services.open311")
 bp = Blueprint(__name__)
 BASE = "/open311/v2"
 PUBLIC = {"Access-Control-Allow-Origin": "*"}

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib import openapi
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
+from chalicelib.lazy import lazy
 
+openapi = lazy("chalicelib.openapi")
 bp = Blueprint(__name__)
 
 

@@ -9,9 +9,13 @@ from chalice import Blueprint
 from chalicelib.errors import IdempotencyConflict, RequestInProgress, ValidationFailed
 from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import citizen, reporter, reports, submit
-from chalicelib.web import text
+from chalicelib.lazy import lazy
 
+citizen = lazy("chalicelib.services.citizen")
+reporter = lazy("chalicelib.services.reporter")
+reports = lazy("chalicelib.services.reports")
+submit = lazy("chalicelib.services.submit")
+text = lazy("chalicelib.web.text")
 bp = Blueprint(__name__)
 
 _TRUE = {"on", "true", "1", "yes"}

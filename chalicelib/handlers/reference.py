@@ -6,8 +6,9 @@ from chalice import Blueprint
 
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import directory
+from chalicelib.lazy import lazy
 
+directory = lazy("chalicelib.services.directory")
 bp = Blueprint(__name__)
 CACHE = {"Cache-Control": "public, max-age=3600"}
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.config import get_settings
+from chalicelib.lazy import lazy
 from chalicelib.observability import logger
-from chalicelib.services import notify, sweep
 
+notify = lazy("chalicelib.services.notify")
+sweep = lazy("chalicelib.services.sweep")
 bp = Blueprint(__name__)
 
 

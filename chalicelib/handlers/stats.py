@@ -7,9 +7,10 @@ from chalice import Blueprint
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor, staff_key
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import stats
-from chalicelib.web import charts
+from chalicelib.lazy import lazy
 
+stats = lazy("chalicelib.services.stats")
+charts = lazy("chalicelib.web.charts")
 bp = Blueprint(__name__)
 PUBLIC_CACHE = {"Cache-Control": "public, max-age=60"}
 _TRUE = {"1", "true", "yes", "on"}

@@ -13,9 +13,13 @@ from chalice import Blueprint, Response
 from chalicelib.errors import DomainError, IdempotencyConflict, NotFound, RequestInProgress, UnsupportedMediaType
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
-from chalicelib.services import citizen
-from chalicelib.web import assets, pages, text, tracking
+from chalicelib.lazy import lazy
 
+citizen = lazy("chalicelib.services.citizen")
+assets = lazy("chalicelib.web.assets")
+pages = lazy("chalicelib.web.pages")
+text = lazy("chalicelib.web.text")
+tracking = lazy("chalicelib.web.tracking")
 bp = Blueprint(__name__)
 
 

@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, QueryError
 
 from chalicelib.domain.agencies import LEVELS, Agency
 from chalicelib.domain.reference import CATEGORIES, KINDS, regions
-from chalicelib.errors import BadRequest, NotFound, ValidationFailed
+from chalicelib.errors import BadRequest, NotFound, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel
 
 MAX_PAGE = 1000
@@ -127,5 +127,9 @@ def list_agencies(level: str | None = None, province_code: str | None = None,
                     next_cursor = encode_cursor({"start": True}, {"p": following[0][1]})
                 break
     except QueryError as error:
+        # Throttling is the service's trouble, not the caller's: retry later. Anything else with a
+        # cursor is a cursor DynamoDB would not take.
+        if transient_code(error) or not cursor:
+            raise (unavailable() if transient_code(error) else error) from error
         raise BadRequest("invalid cursor", fields={"cursor": "not a cursor this API gave out"}) from error
     return {"agencies": items, "next_cursor": next_cursor}

@@ -22,7 +22,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import views
 from chalicelib.domain.complaint import Actor, Complaint, Status
 from chalicelib.domain.reference import CATEGORY_CODES, WIB
-from chalicelib.errors import BadRequest, ValidationFailed
+from chalicelib.errors import BadRequest, ValidationFailed, transient_code, unavailable
 from chalicelib.models import ComplaintModel
 from chalicelib.models.complaint import SCOPE_INDEXES
 from chalicelib.models.mapping import from_model, utc_key
@@ -126,6 +126,10 @@ def page(actor: Actor, filters: dict[str, Any], limit: int = 50, cursor: str | N
             if not start or len(items) >= limit:
                 break
     except QueryError as error:
+        # Throttling is the service's trouble, not the caller's: retry later. Anything else with a
+        # cursor is a cursor DynamoDB would not take.
+        if transient_code(error) or not cursor:
+            raise (unavailable() if transient_code(error) else error) from error
         raise BadRequest("invalid cursor", fields={"cursor": "not a cursor this API gave out"}) from error
     now = clock.now()
     next_cursor = encode_cursor(start, {"s": scope_value, "i": index.Meta.index_name, "t": int(time.time())})

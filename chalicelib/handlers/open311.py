@@ -106,10 +106,11 @@ def get_request(fmt: str, tracking_id: str) -> Response:
 @georeport
 def create_request(fmt: str) -> Response:
     request = bp.current_request
+    raw = http.raw_body(request)  # an oversized body is 413 before anything else is looked at
     if http.media_type(request) != http.FORM:
         raise open311.Open311Error.of(400, "send the request as application/x-www-form-urlencoded")
     try:
-        form = parse_qs(http.raw_body(request).decode("utf-8"), keep_blank_values=True)
+        form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise open311.Open311Error.of(400, "the form is not valid UTF-8") from None
     api_key = (form.get("api_key") or [None])[-1] or http.query(request).get("api_key")

@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.adapters import clock
 from chalicelib.domain import agencies, notices, views
+from chalicelib.domain.agencies import Agency
 from chalicelib.domain.complaint import (
     STAFF_ACTIONS,
     Actor,
@@ -19,7 +20,7 @@ from chalicelib.domain.complaint import (
     in_scope,
     returns_destination,
 )
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, reports, store
 
@@ -46,13 +47,9 @@ def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return action, note, agency_id
 
 
-def _target(actor: Actor, agency_id: str | None) -> agencies.Target | None:
-    if agency_id is None:
-        raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
-    try:
-        agency = directory.get_agency(agency_id)
-    except NotFound:
-        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
+def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
+    if agency is None:
+        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
     if actor.role != "national_admin" and actor.agency_id not in agency.path:
         raise Forbidden("you can only forward to your own agency or an agency below it")
     return agency.target()
@@ -60,10 +57,19 @@ def _target(actor: Actor, agency_id: str | None) -> agencies.Target | None:
 
 def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     action, note, agency_id = _parse(data)
-    before = reports.load(tracking_id, consistent=True)
+    if action == "forward" and agency_id is not None:
+        # the report and the target agency in one round trip
+        before, agency_model = store.get_with_agency(reports.checked_id(tracking_id), agency_id)
+        agency = directory.agency_from_model(agency_model) if agency_model else None
+    else:
+        before, agency = reports.load(tracking_id, consistent=True), None
     logger.append_keys(tracking_id=before.tracking_id)
     check_permission(actor, before, action)
-    target = _target(actor, agency_id) if action == "forward" else None
+    target = None
+    if action == "forward":
+        if agency_id is None:
+            raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
+        target = _target(actor, agency)
     return_queue = None
     if action == "return":
         return_queue = returns_destination(

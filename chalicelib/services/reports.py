@@ -14,12 +14,17 @@ from chalicelib.services import attachments, store
 TRACKING_ID_LENGTH = 13
 
 
-def load(tracking_id: str, consistent: bool = False) -> Complaint:
+def checked_id(tracking_id: str) -> str:
+    """The tracking id as stored (upper case); one that cannot exist is 404 without a read."""
     tracking_id = identifiers.normalize_tracking_id(tracking_id)
     if len(tracking_id) != TRACKING_ID_LENGTH or not tracking_id.startswith("LPR-"):
         raise NotFound(f"no report with tracking id {tracking_id}")
     logger.append_keys(tracking_id=tracking_id)
-    return store.get(tracking_id, consistent=consistent)
+    return tracking_id
+
+
+def load(tracking_id: str, consistent: bool = False) -> Complaint:
+    return store.get(checked_id(tracking_id), consistent=consistent)
 
 
 def authorize_reporter(complaint: Complaint, token: str | None) -> bool:

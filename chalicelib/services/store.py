@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+import botocore.exceptions
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -62,6 +63,39 @@ def get(tracking_id: str, consistent: bool = False) -> Complaint:
         raise NotFound(f"no report with tracking id {tracking_id}") from None
     except GetError as error:
         raise _unavailable(error) from error
+
+
+def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, AgencyModel | None]:
+    """The report (consistent read) and an agency in one BatchGetItem round trip: a forward needs
+    both, and each round trip counts."""
+    settings = get_settings()
+    complaints, agencies = settings.table("complaints"), settings.table("agencies")
+    request: dict = {
+        complaints: {"Keys": [{"tracking_id": {"S": tracking_id}}], "ConsistentRead": True},
+        agencies: {"Keys": [{"agency_id": {"S": agency_id}}]},
+    }
+    found: dict[str, list] = {complaints: [], agencies: []}
+    client = connection().client
+    for attempt in range(5):
+        try:
+            answer = client.batch_get_item(RequestItems=request)
+        except botocore.exceptions.ClientError as error:
+            if error.response.get("Error", {}).get("Code") in _RETRYABLE and attempt < 4:
+                time.sleep(0.05 * (2 ** attempt))
+                continue
+            raise
+        for table, items in answer.get("Responses", {}).items():
+            found[table].extend(items)
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(0.05 * (2 ** attempt))
+    else:
+        raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})
+    if not found[complaints]:
+        raise NotFound(f"no report with tracking id {tracking_id}")
+    agency = AgencyModel.from_raw_data(found[agencies][0]) if found[agencies] else None
+    return from_model(ComplaintModel.from_raw_data(found[complaints][0])), agency
 
 
 def timeline(tracking_id: str) -> list[Event]:

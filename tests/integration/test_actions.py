@@ -192,3 +192,17 @@ def test_a_reply_sent_twice_with_its_key_is_recorded_once(client, forwarded):
     assert body(other)["version"] == body(first)["version"] + 1
     events = body(client.http.get(f"/complaints/{tid}/timeline", headers={"X-Reporter-Token": token}))["events"]
     assert [e["type"] for e in events].count("reporter_replied") == 2
+
+
+def test_an_action_costs_at_most_three_round_trips_counting_the_key_check(client, staff, pump, dynamodb_calls):
+    receipt = file_report(client, category="social_aid")
+    pump.drain()
+    coordinator = staff.headers("coordinator", MAKASSAR)
+    dynamodb_calls.reset()
+    response = act(client, coordinator, receipt["tracking_id"], "forward", agency_id=PUPR_MKS)
+    assert response.status_code == 200
+    # the key (authorizer), the report and the target agency in one BatchGetItem, one transaction
+    assert dict(dynamodb_calls.counts) == {"GetItem": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+    dynamodb_calls.reset()
+    act(client, staff.headers("officer", PUPR_MKS), receipt["tracking_id"], "respond", note="Dicek")
+    assert dynamodb_calls.counts["TransactWriteItems"] == 1 and dynamodb_calls.counts["Scan"] == 0

@@ -240,6 +240,9 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
             assert client.http.get("/agency/complaints?limit=5", headers=headers).status_code == 200
             client.http.get("/agency/stats", headers=headers)
         assert client.http.get(f"/agency/complaints/{tid}", headers=officer).status_code == 200
+        # a coordinator re-disposes it and back (forward reads report + agency in one BatchGetItem)
+        for unit in ("dinas-pupr-kota-makassar", "dinas-kesehatan-kota-makassar"):
+            assert act(client, coordinator, tid, "forward", agency_id=unit).status_code == 200
         assert act(client, officer, tid, "request_info", note="Mohon foto lokasi").status_code == 200
         client.http.post(f"/complaints/{tid}/replies", headers={"X-Reporter-Token": token,
                                                                 "Content-Type": "application/json"},

@@ -20,7 +20,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import escalation, stats
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
-from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion, ValidationFailed
+from chalicelib.errors import TRANSIENT_CODES, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
 from chalicelib.models.mapping import event_from_model, event_to_model, from_model, iso, to_model, utc_key
 
@@ -28,9 +28,6 @@ STAT_SHARDS = 4
 # A new notification is delivered from the stream at once; the retry job looks at it only after
 # this, in case its stream record never came.
 FIRST_RETRY_AFTER = timedelta(minutes=2)
-_RETRYABLE = {"ThrottlingException", "ProvisionedThroughputExceededException",
-              "RequestLimitExceeded", "InternalServerError", "ServiceUnavailable",
-              "TransactionInProgressException"}
 
 _connection: Connection | None = None
 
@@ -45,11 +42,6 @@ def connection() -> Connection:
 
 def limits() -> Limits:
     return Limits.from_settings(get_settings())
-
-
-def _error_code(error: Exception) -> str:
-    cause = getattr(error, "cause_response_code", None)
-    return cause or ""
 
 
 def _reasons(error: TransactWriteError) -> list[str]:
@@ -80,7 +72,7 @@ def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, Agency
         try:
             answer = client.batch_get_item(RequestItems=request)
         except botocore.exceptions.ClientError as error:
-            if error.response.get("Error", {}).get("Code") in _RETRYABLE and attempt < 4:
+            if transient_code(error) and attempt < 4:
                 time.sleep(0.05 * (2 ** attempt))
                 continue
             raise
@@ -91,7 +83,7 @@ def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, Agency
             break
         time.sleep(0.05 * (2 ** attempt))
     else:
-        raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})
+        raise unavailable()
     if not found[complaints]:
         raise NotFound(f"no report with tracking id {tracking_id}")
     agency = AgencyModel.from_raw_data(found[agencies][0]) if found[agencies] else None
@@ -106,9 +98,8 @@ def timeline(tracking_id: str) -> list[Event]:
 
 
 def _unavailable(error: Exception) -> Exception:
-    if _error_code(error) in _RETRYABLE:
-        return ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})
-    return error
+    """A transient DynamoDB error is the client's cue to retry (429); anything else stays itself."""
+    return unavailable() if transient_code(error) else error
 
 
 def _add_stats(tx: TransactWrite, counts: stats.Counts) -> None:
@@ -148,12 +139,11 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
                     raise ValidationFailed("unknown agency", fields={
                         "target_agency_id": "unknown agency: see GET /agencies"}) from None
                 raise StaleVersion(stale_message) from None
-            retryable = "TransactionConflict" in reasons or _error_code(error) in _RETRYABLE \
-                or any(r in _RETRYABLE for r in reasons)
+            retryable = "TransactionConflict" in reasons or bool(transient_code(error)) \
+                or any(r in TRANSIENT_CODES for r in reasons)
             if not retryable or attempt == 3:
                 if retryable:
-                    raise ServiceUnavailable("the service is busy; please retry",
-                                             headers={"Retry-After": "1"}) from None
+                    raise unavailable() from None
                 raise
             time.sleep(0.05 * (2 ** attempt) * (1 + secrets.randbelow(100) / 100))
 

@@ -37,7 +37,7 @@ from chalicelib.domain.complaint import Complaint, status_label, submitted_event
 from chalicelib.domain.deadlines import verification_deadline
 from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
-from chalicelib.errors import IdempotencyConflict, RequestInProgress, ServiceUnavailable, transient_code
+from chalicelib.errors import IdempotencyConflict, RequestInProgress, transient_code, unavailable
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, store
 
@@ -180,7 +180,7 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
     except (IdempotencyPersistenceLayerError, IdempotencyInconsistentStateError):
         answer = _filed.get()
         if answer is None:  # nothing was filed: the client may simply retry
-            raise ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"}) from None
+            raise unavailable() from None
         # Filed, but its idempotency record could not be completed: the receipt still goes to the client.
         logger.warning("idempotency record not completed; answering with the receipt")
     answer["reporter_token"] = identifiers.unseal(answer.pop("reporter_token_sealed"), idempotency_key)

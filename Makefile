@@ -1,6 +1,7 @@
 # The two commands: `make run` (the local stack) and `make test` (every test).
 # Both create .venv and install the pinned requirements when they are missing or changed.
-PYTHON ?= python3.11
+# Python 3.13, as the Lambda functions run it (.python-version selects it under pyenv).
+PYTHON ?= $(shell command -v python3.13 2>/dev/null || echo python3.13)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
@@ -8,8 +9,11 @@ DEPS   := $(VENV)/.deps-installed
 .PHONY: run test lint unit integration e2e clean
 
 $(DEPS): requirements.txt requirements-dev.txt
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) (or PYTHON=python3 make ...)"; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.13 is needed and python3.13 was not found."; \
+	  echo "Install it (Debian/Ubuntu: apt-get install python3.13 python3.13-venv; pyenv: pyenv install 3.13.0)"; \
+	  echo "or name one: make PYTHON=/path/to/python3.13 ..."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || { echo "$(PYTHON) is not Python 3.13"; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 

@@ -14,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-# Top-level names (packages and their metadata) the python3.11 Lambda runtime provides.
+# Top-level names (packages and their metadata) the python3.13 Lambda runtime provides.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
 
 

@@ -235,3 +235,18 @@ def test_the_zip_leaves_the_runtimes_boto_out_and_fits_lambda(build):
     assert {"app.py", "chalicelib", "pynamodb", "aws_lambda_powertools"} <= tops
     assert "devtools" not in tops and "tests" not in tops
     assert path.stat().st_size < 50 * 2**20 and unzipped < 250 * 2**20
+
+
+def test_every_function_runs_python_3_13_on_arm64_with_aarch64_native_modules(template, build):
+    """Given the packaged stage, every function is python3.13 on arm64 (about 20 % cheaper than
+    x86_64), and each native module in the zip is built for aarch64 and CPython 3.13."""
+    functions = resources(template, "AWS::Serverless::Function")
+    assert functions
+    for name, function in functions.items():
+        assert function["Properties"]["Runtime"] == "python3.13", name
+        assert function["Properties"]["Architectures"] == ["arm64"], name
+    with zipfile.ZipFile(build / "deployment.zip") as z:
+        native = [n for n in z.namelist() if n.endswith(".so")]
+    assert native, "pydantic_core at least is a native module"
+    for name in native:
+        assert "cpython-313-aarch64-linux-gnu" in name or "aarch64" in name, name

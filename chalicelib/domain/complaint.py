@@ -136,6 +136,8 @@ class Complaint:
     source: str = "web"
     # The reporter's language at filing (SPEC §13): their messages are written in it.
     lang: str = "id"
+    # When the agency that holds the report now got it (filing, disposition, return): "new" in a digest.
+    assigned_at: datetime | None = None
 
     def evolve(self, **changes: Any) -> Complaint:
         return dataclasses.replace(self, **changes)
@@ -230,7 +232,7 @@ def apply_action(
         deadlines["verification"] = clock.verification_deadline(now, c.province_code, limits)
         changed = c.evolve(
             status=Status.SUBMITTED, agency_id=return_queue.agency_id, agency_path=return_queue.path,
-            agency_name=return_queue.name,
+            agency_name=return_queue.name, assigned_at=now,
             returns=c.returns + 1, deadlines=deadlines, updated_at=now,
             escalation_level=0, overdue=False,
         )
@@ -275,7 +277,7 @@ def forward(c: Complaint, target: Target, now: datetime, limits: clock.Limits, *
     deadlines["resolution"] = c.deadlines.get("resolution") or clock.resolution_deadline(now, limits)
     changed = c.evolve(
         status=Status.FORWARDED, agency_id=target.agency_id, agency_path=target.path,
-        agency_name=target.name,
+        agency_name=target.name, assigned_at=now,
         deadlines=deadlines, updated_at=now, escalation_level=0, overdue=False,
         first_forwarded_at=c.first_forwarded_at or now,
     )

@@ -5,7 +5,9 @@ Indexes on the complaints table (all projected in full, so a page is one Query):
 - ``scope1-index`` … ``scope3-index``: the ancestor at depth 1..3 of the holding agency, so a
   coordinator's inbox (their agency and everything below) is one Query; ``scope0`` is national;
 - ``due-index``: sparse, only open reports with a next reminder/escalation/auto-close time, keyed
-  on that time, so the sweep reads only what is due.
+  on that time, so the sweep reads only what is due;
+- ``open-index``: sparse, only open reports, by the agency that holds them: an agency's daily
+  digest (SPEC §13) reads that agency's open reports and nothing else.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class DueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
+class OpenIndex(GlobalSecondaryIndex):
+    Meta = gsi_meta("open-index")
+    open_agency = UnicodeAttribute(hash_key=True)
+    submitted_key = UnicodeAttribute(range_key=True)
+
+
 class ComplaintModel(Model):
     Meta = meta("complaints", stream_view_type="NEW_AND_OLD_IMAGES")
 
@@ -68,6 +76,7 @@ class ComplaintModel(Model):
     scope3 = UnicodeAttribute(null=True)
     due_pk = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    open_agency = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # Everything else of the domain record, as one JSON document (see models/mapping.py).
     body = JSONAttribute()
@@ -79,6 +88,7 @@ class ComplaintModel(Model):
     scope2_index = _scope_index(2)()
     scope3_index = _scope_index(3)()
     due_index = DueIndex()
+    open_index = OpenIndex()
 
 
 SCOPE_INDEXES = (ComplaintModel.scope0_index, ComplaintModel.scope1_index,

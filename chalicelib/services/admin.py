@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters import clock
-from chalicelib.domain.agencies import LEVELS, PARENT_LEVELS, SLUG
+from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
 from chalicelib.domain.reference import CATEGORY_CODES, regions
 from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
@@ -27,6 +27,7 @@ class AgencyChanges(BaseModel):
     emails: list[str] | None = Field(default=None, max_length=10)
     webhook_url: str | None = None
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
+    notify: Literal["immediate", "daily"] | None = None
 
     @field_validator("emails")
     @classmethod
@@ -92,6 +93,8 @@ def create_agency(data: Any) -> dict[str, Any]:
     model = AgencyModel(new.agency_id, name=new.name, level=new.level, parent_id=parent.agency_id,
                         path=[*parent.path, new.agency_id], province_code=province, regency_code=regency,
                         emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=new.webhook_secret,
+                        notify=new.notify or NOTIFY_IMMEDIATE,
+                        digest_zone=time_zone(province) if new.notify == NOTIFY_DAILY else None,
                         updated_at=clock.now().isoformat(), version=1)
     try:
         model.save(condition=AgencyModel.agency_id.does_not_exist())
@@ -116,7 +119,12 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
         raise NotFound(f"no agency {agency_id}") from None
-    updates = [getattr(AgencyModel, k).set(v) for k, v in changes.model_dump(exclude_unset=True).items()]
+    updates = [getattr(AgencyModel, k).set(v) for k, v in changes.model_dump(exclude_unset=True).items()
+               if not (k == "notify" and v is None)]
+    if changes.notify == NOTIFY_DAILY:  # the digest-index key: the agency's own time zone
+        updates.append(AgencyModel.digest_zone.set(time_zone(model.province_code)))
+    elif changes.notify == NOTIFY_IMMEDIATE:
+        updates.append(AgencyModel.digest_zone.remove())
     if not updates:
         return directory.agency_to_dict(model)
     updates += [AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(clock.now().isoformat())]

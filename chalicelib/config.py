@@ -42,6 +42,8 @@ class Settings:
     max_body_bytes: int
     idempotency_ttl_seconds: int
     attachments_bucket: str
+    # Where people reach the service (links in e-mails, Open311 discovery): never the request's Host.
+    public_base_url: str
     # Observability.
     service_name: str
     metrics_namespace: str
@@ -81,6 +83,7 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
         idempotency_ttl_seconds=int(get("IDEMPOTENCY_TTL_SECONDS", "3600")),
         attachments_bucket=get("ATTACHMENTS_BUCKET", "sp4n-lapor-local-attachments"),
+        public_base_url=get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         service_name=get("POWERTOOLS_SERVICE_NAME", "sp4n-lapor"),
         metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor"),
         tracing=_flag(get("TRACING_ENABLED")),

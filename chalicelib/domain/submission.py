@@ -86,6 +86,8 @@ class Submission(BaseModel):
     confidential: bool = False
     reporter: Reporter = Reporter()
     attachments: list[str] = []
+    # The language the reporter filed in (their messages use it); None: the request's default.
+    lang: Literal["id", "en"] | None = None
 
     @field_validator("title")
     @classmethod
@@ -209,6 +211,8 @@ def _messages(error: ValidationError) -> dict[str, str]:
         inner = (item.get("ctx") or {}).get("error")
         if item["type"] == "value_error" and inner is not None:
             message = str(inner)
+        elif item["type"] == "literal_error" and loc == "lang":
+            message = "must be id or en"
         else:
             message = _TYPE_MESSAGES.get(item["type"], item["msg"])
         fields.setdefault(loc, message)

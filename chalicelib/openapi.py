@@ -408,8 +408,8 @@ class FormSubmission(BaseModel):
     title: str
     description: str
     category: str
-    province_code: str
-    regency_code: str
+    province_code: str | None = None
+    regency_code: str | None = None
     address: str | None = None
     latitude: str | None = None
     longitude: str | None = None
@@ -453,8 +453,10 @@ def _refine_submission(props: dict[str, Any]) -> None:
     text("title", 5, 150)
     text("description", 20, 4000)
     props["category"]["enum"] = sorted(CATEGORY_CODES)
-    props["province_code"]["enum"] = sorted(regions().provinces)
-    props["regency_code"]["enum"] = sorted(regions().regencies)
+    props["province_code"]["anyOf"][0]["enum"] = sorted(regions().provinces)
+    props["regency_code"]["anyOf"][0]["enum"] = sorted(regions().regencies)
+    for name in ("province_code", "regency_code"):
+        props[name]["description"] = "required unless latitude and longitude are given (SPEC §12)"
     props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
     props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
     props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)

@@ -60,6 +60,8 @@ LOCAL_LIMITS = ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS", "
 
 def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -> dict[str, str]:
     env = {
+        # Links in messages: where this stack serves the pages, unless the environment says otherwise.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://{args.host}:{args.port}",
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3"),
@@ -70,8 +72,6 @@ def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -
         "DEV_OUTBOX_FILE": str(state / "outbox.jsonl"),
         "TABLE_PREFIX": os.environ.get("TABLE_PREFIX", "sp4n-lapor-local-"),
         "PYTHONUNBUFFERED": "1",
-        # Links in messages and Open311 discovery point here; the environment may say otherwise.
-        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", f"http://{args.host}:{args.port}"),
         # Generous abuse limits (SPEC §11) unless the environment sets them, plus webhooks to the
         # demo receivers on this machine.
         **{name: os.environ.get(name, "1000") for name in LOCAL_LIMITS},

@@ -16,8 +16,7 @@ from chalicelib.domain.reference import CATEGORY_CODES
 from chalicelib.errors import NotInARegency, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import reports, store
-
-MAX_KEY = 128
+from chalicelib.services.submit import check_idempotency_key
 
 
 def coordinate(raw: Any, name: str, low: float, high: float) -> float:
@@ -93,8 +92,7 @@ def support(tracking_id: str, idempotency_key: str | None) -> tuple[dict[str, An
     if not key:
         raise ValidationFailed("Idempotency-Key is required", fields={
             "Idempotency-Key": "required: one key per supporter, so a resent support counts once"})
-    if len(key) > MAX_KEY:
-        raise ValidationFailed("Idempotency-Key too long", fields={"Idempotency-Key": f"at most {MAX_KEY} characters"})
+    check_idempotency_key(key)  # the same rule as filing
     tracking_id = reports.checked_id(tracking_id)
     for attempt in range(SUPPORT_ATTEMPTS):
         before = store.get(tracking_id, consistent=True)

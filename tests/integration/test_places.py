@@ -189,8 +189,8 @@ def _support(client, tracking_id, key):
 def test_support_counts_once_per_idempotency_key(client, staff):
     tid = _at(client, _north(400))
     # When one citizen supports twice with the same key (a double tap), and another once
-    first, again = _support(client, tid, "citizen-a-1"), _support(client, tid, "citizen-a-1")
-    other = _support(client, tid, "citizen-b-1")
+    first, again = _support(client, tid, "citizen-a-0000000001"), _support(client, tid, "citizen-a-0000000001")
+    other = _support(client, tid, "citizen-b-0000000001")
     # Then it counts two supporters; the resend says so without counting
     assert (first.status_code, body(first)) == (201, {"tracking_id": tid, "supporters": 1, "counted": True})
     assert (again.status_code, body(again)) == (200, {"tracking_id": tid, "supporters": 1, "counted": False})
@@ -215,7 +215,7 @@ def test_supports_at_the_same_moment_all_count(tables):
     # Given a report; When eight citizens support it at the same moment (the moto server)
     tid = submit.submit(valid_report(latitude=_north(450)[0], longitude=HERE[1]))["tracking_id"]
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda n: places.support(tid, f"together-{n}"), range(8)))
+        answers = list(pool.map(lambda n: places.support(tid, f"together-000000000{n}"), range(8)))
     # Then every one counted: a lost version race is read again, not lost
     assert all(counted for _, counted in answers)
     assert sorted(a["supporters"] for a, _ in answers) == list(range(1, 9))
@@ -226,10 +226,11 @@ def test_support_refusals(client, staff):
     rejected = _at(client, _north(500))
     assert act(client, staff.headers("coordinator", MAKASSAR), rejected, "reject", note="Ganda").status_code == 200
     open_one = _at(client, _north(500))
-    # Without a key: 422 on the header; a confidential or archived report: 409; unknown: 404
-    missing = _support(client, open_one, None)
-    assert missing.status_code == 422 and "Idempotency-Key" in body(missing)["error"]["fields"]
-    assert _support(client, confidential, "k-conf").status_code == 409
-    assert _support(client, rejected, "k-rej").status_code == 409
-    assert _support(client, "LPR-2222-2222", "k-none").status_code == 404
+    # Without a key or with a bad one: 422 on the header; a confidential or archived report: 409; unknown: 404
+    for key in (None, "short", "x" * 129, "spaces are not allowed here"):
+        refused = _support(client, open_one, key)
+        assert refused.status_code == 422 and "Idempotency-Key" in body(refused)["error"]["fields"]
+    assert _support(client, confidential, "key-confidential-01").status_code == 409
+    assert _support(client, rejected, "key-rejected-000001").status_code == 409
+    assert _support(client, "LPR-2222-2222", "key-unknown-0000001").status_code == 404
     assert body(client.http.get(f"/complaints/{open_one}"))["supporters"] == 0

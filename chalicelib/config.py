@@ -35,6 +35,9 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+_DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
 class SettingsError(ValueError):
     """A setting's environment variable holds a value it cannot take."""
 
@@ -70,6 +73,8 @@ class Settings:
     notifications_stream_arn: str = setting(
         "NOTIFICATIONS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local")
     sender_email: str = setting("SENDER_EMAIL", "no-reply@lapor.example.go.id")
+    # Where people open the pages: every link in a message starts here (SPEC §13).
+    public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
     notifications_dlq: str = setting("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq")
     notification_max_attempts: int = setting("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
     sweep_schedule: str = setting("SWEEP_SCHEDULE", "rate(15 minutes)")
@@ -79,6 +84,9 @@ class Settings:
     dev_routes: bool = setting("DEV_ROUTES", False)
     dev_clock_file: str = setting("DEV_CLOCK_FILE", "")
     dev_outbox_file: str = setting("DEV_OUTBOX_FILE", "")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_base_url", (self.public_base_url or _DEFAULT_BASE_URL).rstrip("/"))
 
     def table(self, name: str) -> str:
         if name not in TABLES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import clock
-from chalicelib.domain import agencies, notices, views
+from chalicelib.domain import agencies, characters, notices, views
 from chalicelib.domain.agencies import Agency
 from chalicelib.domain.complaint import (
     STAFF_ACTIONS,
@@ -42,6 +42,7 @@ def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
     unknown = set(data) - {"action", "note", "agency_id"}
     for name in sorted(unknown):
         fields[name] = "unknown field"
+    fields.update(characters.refused_fields(data))
     if fields:
         raise ValidationFailed("the action is not valid", fields=fields)
     return action, note, agency_id

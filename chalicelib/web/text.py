@@ -22,6 +22,10 @@ from chalicelib.web.templating import LANGS, gettext, has
 SERVER_MESSAGES_ID: tuple[tuple[str, str], ...] = (
     (r"^required unless the report is anonymous$", "Wajib diisi, kecuali laporan dikirim sebagai anonim."),
     (r"^required$", "Wajib diisi."),
+    (r"^must not contain control or invisible formatting characters$",
+     "Hapus karakter kontrol atau karakter tak terlihat (misalnya pembalik arah teks) dari isian ini."),
+    (r"^must be one line \(no tab or line break\)$", "Tulis dalam satu baris, tanpa tab atau baris baru."),
+    (r"^16–128 characters: letters.*$", "Kunci pengiriman tidak sah: muat ulang formulir lalu kirim lagi."),
     (r"^must be (\d+)–(\d+) characters$", "Harus $1–$2 karakter."),
     (r"^must be a valid e-mail address$", "Masukkan alamat e-mail yang benar, misalnya nama@contoh.id."),
     (r"^must be a phone number.*$", "Masukkan nomor telepon, misalnya 0812-3456-7890 atau +62 812 3456 7890."),

@@ -20,6 +20,7 @@ BAD_REPORTS = [
                  reporter={"name": "S", "email": "siti@", "phone": "12"}, attachments=["x"] * 6),
     valid_report(regency_code="32.73", latitude=1.0, address="x" * 501, incident_date="kemarin",
                  reporter={"email": "siti@example.com"}, attachments=["upl_abcdefgh1", "upl_abcdefgh1"]),
+    valid_report(title="Jalan\nrusak parah", description="Jalan rusak \u202eparah di depan kampus kami."),
 ]
 
 

@@ -22,6 +22,7 @@ from chalicelib.web.templating import LANGS, gettext, has
 SERVER_MESSAGES_ID: tuple[tuple[str, str], ...] = (
     (r"^required unless the report is anonymous$", "Wajib diisi, kecuali laporan dikirim sebagai anonim."),
     (r"^required$", "Wajib diisi."),
+    (r"^required \(or give latitude and longitude\)$", "Wajib diisi, atau berikan lintang dan bujur lokasinya."),
     (r"^must not contain control or invisible formatting characters$",
      "Hapus karakter kontrol atau karakter tak terlihat (misalnya pembalik arah teks) dari isian ini."),
     (r"^must be one line \(no tab or line break\)$", "Tulis dalam satu baris, tanpa tab atau baris baru."),

@@ -62,7 +62,8 @@ def describe(found: list[dict]) -> str:
     for violation in found:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
         for node in violation["nodes"][:5]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node['failureSummary'].splitlines()[-1].strip()}")
+            fix = node["failureSummary"].splitlines()[-1].strip()
+            lines.append(f"    {', '.join(map(str, node['target']))}: {fix}")
     return "\n".join(lines)
 
 

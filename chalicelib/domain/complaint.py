@@ -43,6 +43,10 @@ OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS, Status.AWAITING_REPORTER, Status.RESOLVED}
 )
 
+# Reports a citizen can support and find near them (SPEC §12): still being handled. A resolved one
+# waits only for its reporter's verdict.
+SUPPORTABLE_STATUSES = OPEN_STATUSES - {Status.RESOLVED}
+
 STAFF_ACTIONS = ("forward", "reject", "return", "respond", "request_info", "resolve")
 
 
@@ -136,6 +140,10 @@ class Complaint:
     source: str = "web"
     # The reporter's language at filing (SPEC §13): their messages are written in it.
     lang: str = "id"
+    # Citizens who said "me too" instead of filing it again, and duplicates merged into it (SPEC §12).
+    supporters: int = 0
+    # Set when staff marked this report a duplicate of another (SPEC §12).
+    duplicate_of: str | None = None
 
     def evolve(self, **changes: Any) -> Complaint:
         return dataclasses.replace(self, **changes)
@@ -143,6 +151,12 @@ class Complaint:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def listed_nearby(self) -> bool:
+        """Shown to citizens filing near it (SPEC §12): has a point, not confidential, still handled."""
+        return (self.latitude is not None and self.longitude is not None and not self.confidential
+                and self.status in SUPPORTABLE_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -336,6 +350,15 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
                        updated_at=now, resolved_at=None,
                        overdue=clock.is_past(deadlines.get("resolution"), now))
     return changed, [_event(now, "reopened", REPORTER, changed, text, audience="reporter")]
+
+
+def support(c: Complaint) -> Complaint:
+    """A citizen supports the report instead of filing it again (SPEC §12)."""
+    if c.confidential:
+        raise InvalidTransition("a confidential report cannot be supported")
+    if c.status not in SUPPORTABLE_STATUSES:
+        raise _transition_error("support", c.status)
+    return c.evolve(supporters=c.supporters + 1)
 
 
 def _close(c: Complaint, status: Status, event_type: str, now: datetime, actor: Actor,

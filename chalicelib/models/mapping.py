@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.complaint import Complaint, Event
+from chalicelib.domain.places import geohash
 from chalicelib.models.complaint import ComplaintModel, EventModel
 
 _DATETIME_FIELDS = ("submitted_at", "updated_at", "first_forwarded_at", "first_response_at",
@@ -30,6 +31,10 @@ def utc_key(moment: datetime) -> str:
 
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def near_key(cell: str, category: str) -> str:
+    return f"{cell}#{category}"
 
 
 def to_model(c: Complaint, next_due: datetime | None) -> ComplaintModel:
@@ -56,6 +61,7 @@ def to_model(c: Complaint, next_due: datetime | None) -> ComplaintModel:
         overdue=c.overdue, body=body,
         due_pk=DUE_PARTITION if next_due else None, due_at=utc_key(next_due) if next_due else None,
         open_agency=c.agency_id if c.is_open else None,
+        near_pk=near_key(geohash(c.latitude, c.longitude), c.category) if c.listed_nearby else None,
         **scopes,
     )
 

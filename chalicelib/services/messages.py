@@ -7,8 +7,8 @@ agency names, status label, deadlines in the report's local time), with absolute
 ``PUBLIC_BASE_URL`` (the tracking page for a reporter, the console's report page for staff), the
 agency's words that matter (its question, answer, reason), and the Ombudsman's address and call
 centre once a report may go there. Each message has a plain-text and an HTML part, from the
-templates in ``chalicelib/templates/mail/`` and the ``mail`` gettext catalogs in
-``chalicelib/locale``.
+templates in ``chalicelib/templates/mail/`` and the ``mail_…`` texts of the pages' gettext catalogs
+(``chalicelib/locale``), through the one template system (``chalicelib/web/templating.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from chalicelib.domain.complaint import STATUS_LABELS, status_label
 from chalicelib.domain.language import DEFAULT as DEFAULT_LANGUAGE
 from chalicelib.domain.language import known
 from chalicelib.domain.reference import CATEGORIES, regions, zone_of
-from chalicelib.services import mailtemplates
+from chalicelib.web import templating
 
 OMBUDSMAN_URL = "https://ombudsman.go.id"
 OMBUDSMAN_CALL_CENTRE = "137"
@@ -38,6 +38,25 @@ NOTE_KINDS = {
 DUE_CLOCK = {"forwarded": "first_response", "queued": "verification", "returned": "verification",
              "info_requested": "reporter_reply", "resolved": "reporter_reply"}
 ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _texts_of(lang: str) -> Callable[[str], str]:
+    """The catalog's text for an id, unformatted (the caller puts the values in)."""
+    catalog = templating.translations(lang)
+
+    def _(key: str) -> str:
+        text = catalog.gettext(key)
+        if text == key:  # ids are keys, never texts: this one is missing
+            raise KeyError(f"no text {key!r} in the {lang} catalog")
+        return text
+
+    return _
+
+
+def _render_pair(name: str, lang: str, model: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, HTML) of ``mail/<name>``."""
+    return (templating.render(f"mail/{name}.txt", lang, m=model).strip() + "\n",
+            templating.render(f"mail/{name}.html", lang, m=model))
 
 
 @dataclass(frozen=True)
@@ -97,7 +116,7 @@ def when(moment: datetime | str | None, province_code: str | None, lang: str) ->
         moment = datetime.fromisoformat(moment)
     zone = zone_of(province_code) if province_code else zone_of("31")
     local = moment.astimezone(zone)
-    _ = mailtemplates.translator(lang)
+    _ = _texts_of(lang)
     weekday, month = _(f"weekday_{local.weekday()}"), _(f"month_{local.month}")
     day = f"{weekday}, {local.day} {month} {local.year}" if lang != "en" else \
         f"{weekday} {local.day} {month} {local.year}"
@@ -134,7 +153,7 @@ def _report_values(report: dict[str, Any], lang: str, names: Names) -> dict[str,
 
 
 def _facts_table(report: dict[str, Any], lang: str, values: dict[str, str], due: str) -> list[tuple[str, str]]:
-    _ = mailtemplates.translator(lang)
+    _ = _texts_of(lang)
     rows = [(_("mail_fact_report"), values["tracking_id"])]
     if report.get("title"):
         rows.append((_("mail_fact_title"), report["title"]))
@@ -156,7 +175,7 @@ def _due_of(kind: str, facts: dict[str, Any], report: dict[str, Any]) -> str | N
 def _texts(audience: str, kind: str, facts: dict[str, Any]) -> tuple[str, str, str | None]:
     """The catalog ids of (subject, lead, note label) for this notice."""
     _ = f"mail_{audience}_{kind}"
-    known_kind = mailtemplates.has(f"{_}_subject")
+    known_kind = templating.has(f"{_}_subject")
     prefix = _ if known_kind else f"mail_{audience}_updated"
     lead = f"{prefix}_lead"
     if kind == "escalation":
@@ -171,7 +190,7 @@ def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> M
         return compose_digest(facts, names)
     audience = _audience(recipient)
     lang = reader_language(recipient, facts)
-    _ = mailtemplates.translator(lang)
+    _ = _texts_of(lang)
     report = facts.get("report") or {}
     values = _report_values(report, lang, names)
     province = report.get("province_code")
@@ -201,12 +220,12 @@ def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> M
         if eligible else "",
         "footer": _("mail_footer") + ("" if audience == "reporter" else " " + _("mail_footer_agency")),
     }
-    text, html = mailtemplates.render_pair("notice", lang, model)
+    text, html = _render_pair("notice", lang, model)
     return Message(subject, text, html, lang)
 
 
 def _digest_line(line: dict[str, Any], names: Names) -> dict[str, str]:
-    _ = mailtemplates.translator(DEFAULT_LANGUAGE)
+    _ = _texts_of(DEFAULT_LANGUAGE)
     report = line.get("report") or {}
     lang = DEFAULT_LANGUAGE
     parts = [category_label(report.get("category"), lang),
@@ -222,7 +241,7 @@ def _digest_line(line: dict[str, Any], names: Names) -> dict[str, str]:
 def compose_digest(facts: dict[str, Any], names: Names) -> Message:
     """The daily digest of one agency (Bahasa Indonesia: agencies read it)."""
     lang = DEFAULT_LANGUAGE
-    _ = mailtemplates.translator(lang)
+    _ = _texts_of(lang)
     agency = names(facts.get("agency_id"), facts.get("agency_name"))
     day = datetime.fromisoformat(facts["day"] + "T07:00:00")
     date = f"{day.day} {_(f'month_{day.month}')} {day.year}"
@@ -240,5 +259,5 @@ def compose_digest(facts: dict[str, Any], names: Names) -> Message:
                                                "zone": ZONE_NAMES.get(facts.get("zone", ""), "")},
              "sections": sections, "inbox": inbox_link(),
              "footer": _("mail_footer") + " " + _("mail_footer_agency")}
-    text, html = mailtemplates.render_pair("digest", lang, model)
+    text, html = _render_pair("digest", lang, model)
     return Message(subject, text, html, lang)

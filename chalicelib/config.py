@@ -19,6 +19,8 @@ TABLES = (
     "stats",
     "notifications",
     "idempotency",
+    "sessions",
+    "users",
 )
 
 
@@ -52,6 +54,11 @@ class Settings:
     sender_email: str
     # Where people open the pages: every link in a message starts here (SPEC §13).
     public_base_url: str
+    # Staff accounts (SPEC §10): the Cognito user pool and its server-side app client; sessions.
+    user_pool_id: str
+    user_pool_client_id: str
+    session_idle_minutes: int
+    session_max_hours: int
     notifications_dlq: str
     notification_max_attempts: int
     sweep_schedule: str
@@ -92,6 +99,10 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
                                      "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local"),
         sender_email=get("SENDER_EMAIL", "no-reply@lapor.example.go.id"),
         public_base_url=(get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        user_pool_id=get("USER_POOL_ID", ""),
+        user_pool_client_id=get("USER_POOL_CLIENT_ID", ""),
+        session_idle_minutes=int(get("SESSION_IDLE_MINUTES", "30")),
+        session_max_hours=int(get("SESSION_MAX_HOURS", "12")),
         notifications_dlq=get("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq"),
         notification_max_attempts=int(get("NOTIFICATION_MAX_ATTEMPTS", "5")),
         sweep_schedule=get("SWEEP_SCHEDULE", "rate(15 minutes)"),

@@ -85,6 +85,8 @@ class ReportBase(Answer):
     anonymous: bool
     confidential: bool
     incident_date: str | None
+    supporters: int = Field(description="citizens who supported it instead of filing it again (SPEC §12)")
+    duplicate_of: str | None = Field(description="the original's tracking id when marked a duplicate")
 
 
 class PublicView(ReportBase):
@@ -180,6 +182,8 @@ class InboxItem(Answer):
     returns: int
     anonymous: bool
     confidential: bool
+    supporters: int
+    duplicate_of: str | None
     escalated_to: list[str]
 
 
@@ -230,6 +234,28 @@ class RegencyEntry(Answer):
 
 class ProvinceDetail(ProvinceEntry):
     regencies: list[RegencyEntry]
+
+
+class NearbyReport(Answer):
+    tracking_id: str
+    title: str
+    status: StatusCode
+    status_label: str
+    distance_m: int
+    supporters: int
+    submitted_at: str
+
+
+class Nearby(Answer):
+    """Open, non-confidential reports of one category within 1 km, last 60 days, nearest first."""
+
+    reports: list[NearbyReport]
+
+
+class Supported(Answer):
+    tracking_id: str
+    supporters: int
+    counted: bool = Field(description="false when this Idempotency-Key was counted before")
 
 
 class Located(Answer):
@@ -402,8 +428,8 @@ class FormSubmission(BaseModel):
     title: str
     description: str
     category: str
-    province_code: str
-    regency_code: str
+    province_code: str | None = None
+    regency_code: str | None = None
     address: str | None = None
     latitude: str | None = None
     longitude: str | None = None
@@ -421,9 +447,9 @@ class FormSubmission(BaseModel):
 REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
             RoutingRuleRequest, KeyRequest)
 ANSWERS = (Error, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
-           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Located, Agencies,
-           AgencyEntry, AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats,
-           Scorecards)
+           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
+           AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards,
+           Located, Nearby, Supported)
 
 
 def _schemas() -> dict[str, Any]:
@@ -447,8 +473,10 @@ def _refine_submission(props: dict[str, Any]) -> None:
     text("title", 5, 150)
     text("description", 20, 4000)
     props["category"]["enum"] = sorted(CATEGORY_CODES)
-    props["province_code"]["enum"] = sorted(regions().provinces)
-    props["regency_code"]["enum"] = sorted(regions().regencies)
+    props["province_code"]["anyOf"][0]["enum"] = sorted(regions().provinces)
+    props["regency_code"]["anyOf"][0]["enum"] = sorted(regions().regencies)
+    for name in ("province_code", "regency_code"):
+        props[name]["description"] = "required unless latitude and longitude are given (SPEC §12)"
     props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
     props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
     props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)
@@ -546,6 +574,19 @@ def _operations() -> dict[str, Any]:
              "200": {"description": "OK", "content": {"application/json": {"schema": {"oneOf": [
                  _ref("PublicView"), _ref("ReporterViewWithLinks")]}}}}},
             params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/complaints/nearby": {"get": _op(
+            "Open, non-confidential reports of a category within 1 km of a point, filed in the last 60 days.",
+            _responses(200, "Nearby", (422,)),
+            params=(_param("lat", required=True, type="number", minimum=-90, maximum=90),
+                    _param("long", required=True, type="number", minimum=-180, maximum=180),
+                    _param("category", required=True, type="string", enum=sorted(CATEGORY_CODES))))},
+        "/complaints/{tracking_id}/support": {"post": _op(
+            "Support a report instead of filing it again: counted once per Idempotency-Key (201; 200 if "
+            "the key was counted before).",
+            {**_responses(201, "Supported", (404, 409, 413, 422)),
+             "200": {"description": "this key was counted before", "content": _json("Supported")}},
+            params=(TRACKING_ID, _param("Idempotency-Key", "header", required=True, type="string", minLength=1,
+                                        maxLength=128)))},
         "/complaints/{tracking_id}/timeline": {"get": _op(
             "The report's events, redacted to what the caller may see.", _responses(200, "Timeline", (403, 404)),
             params=(TRACKING_ID, REPORTER_TOKEN))},

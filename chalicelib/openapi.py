@@ -111,6 +111,7 @@ class FullReport(ReportBase):
     latitude: float | None
     longitude: float | None
     target_agency_id: str | None
+    media_url: str | None
     attachments: list[str]
     version: int
     reopens: int

@@ -126,6 +126,7 @@ class Complaint:
     latitude: float | None = None
     longitude: float | None = None
     incident_date: str | None = None
+    media_url: str | None = None
     target_agency_id: str | None = None
     anonymous: bool = False
     confidential: bool = False

@@ -75,6 +75,7 @@ def _content(c: Complaint) -> dict[str, Any]:
         "latitude": c.latitude,
         "longitude": c.longitude,
         "target_agency_id": c.target_agency_id,
+        "media_url": c.media_url,
         "attachments": list(c.attachments),
         "version": c.version,
         "reopens": c.reopens,

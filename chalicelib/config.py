@@ -19,6 +19,7 @@ TABLES = (
     "stats",
     "notifications",
     "idempotency",
+    "limits",
 )
 
 
@@ -57,6 +58,13 @@ class Settings:
     sweep_schedule: str
     sweep_page_size: int
     sweep_max_reports: int
+    # Abuse limits (SPEC §11), per fixed UTC window.
+    filings_per_hour_per_address: int
+    filings_per_day_per_address: int
+    filings_per_day_per_reporter: int
+    uploads_per_hour_per_address: int
+    replies_per_hour_per_address: int
+    open311_posts_per_hour_per_key: int
     # Local stack and tests only: never set on a deployed stage.
     dev_routes: bool
     dev_clock_file: str
@@ -97,6 +105,12 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         sweep_schedule=get("SWEEP_SCHEDULE", "rate(15 minutes)"),
         sweep_page_size=int(get("SWEEP_PAGE_SIZE", "100")),
         sweep_max_reports=int(get("SWEEP_MAX_REPORTS", "1000")),
+        filings_per_hour_per_address=int(get("FILINGS_PER_HOUR_PER_ADDRESS", "10")),
+        filings_per_day_per_address=int(get("FILINGS_PER_DAY_PER_ADDRESS", "30")),
+        filings_per_day_per_reporter=int(get("FILINGS_PER_DAY_PER_REPORTER", "5")),
+        uploads_per_hour_per_address=int(get("UPLOADS_PER_HOUR_PER_ADDRESS", "30")),
+        replies_per_hour_per_address=int(get("REPLIES_PER_HOUR_PER_ADDRESS", "30")),
+        open311_posts_per_hour_per_key=int(get("OPEN311_POSTS_PER_HOUR_PER_KEY", "600")),
         dev_routes=_flag(get("DEV_ROUTES")),
         dev_clock_file=get("DEV_CLOCK_FILE", ""),
         dev_outbox_file=get("DEV_OUTBOX_FILE", ""),

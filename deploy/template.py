@@ -95,7 +95,9 @@ def _table_schemas() -> dict[str, dict[str, Any]]:
     schemas: dict[str, dict[str, Any]] = {}
     for model in ALL_MODELS:
         name = model.Meta.table_name.removeprefix(prefix)
-        schemas[name] = {"schema": model._get_schema(), "stream": getattr(model.Meta, "stream_view_type", None)}
+        ttl = model._ttl_attribute()
+        schemas[name] = {"schema": model._get_schema(), "stream": getattr(model.Meta, "stream_view_type", None),
+                         "ttl": ttl.attr_name if ttl else None}
     # Powertools' idempotency store: key ``id``, expiry in ``expiration`` (models/tables.py).
     schemas[IDEMPOTENCY] = {"schema": {
         "attribute_definitions": [{"AttributeName": "id", "AttributeType": "S"}],

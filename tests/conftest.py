@@ -30,6 +30,11 @@ os.environ.update({
     "DEV_OUTBOX_FILE": str(_STATE / "outbox.jsonl"),
     "POWERTOOLS_METRICS_NAMESPACE": "SP4NLaporTest",
     "POWERTOOLS_DEV": "false",
+    # Every test files from one address and mostly one reporter: the abuse limits (SPEC §11) are
+    # out of the way unless a test lowers them (tests/integration/test_limits.py).
+    **{name: "100000" for name in ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS",
+                                   "FILINGS_PER_DAY_PER_REPORTER", "UPLOADS_PER_HOUR_PER_ADDRESS",
+                                   "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY")},
 })
 for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(_var, None)

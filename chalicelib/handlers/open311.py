@@ -36,7 +36,7 @@ def render(fmt: str, root: str, value: Any, status: int = 200, headers: dict[str
 def _status_of(error: DomainError) -> int:
     if error.status in {401, 403}:
         return 403
-    if error.status in {404, 413} or error.status >= 500:
+    if error.status in {404, 413, 429} or error.status >= 500:
         return error.status
     return 400
 

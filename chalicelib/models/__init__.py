@@ -8,11 +8,12 @@ until the first call.
 from chalicelib.models.agency import AgencyModel, RoutingRuleModel
 from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
+from chalicelib.models.limit import LimitModel
 from chalicelib.models.notification import NotificationModel
 from chalicelib.models.stats import StatModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel)
+              NotificationModel, LimitModel)
 
-__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel",
+__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
            "NotificationModel", "RoutingRuleModel", "StatModel"]

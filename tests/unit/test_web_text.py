@@ -61,8 +61,3 @@ def test_times_read_in_the_regions_time_zone(province, expected_id, expected_en)
     due = "2026-03-27T23:59:59+07:00"
     assert text.when("id", due, province) == expected_id
     assert text.when("en", due, province) == expected_en
-
-
-def test_every_text_has_both_languages():
-    for key, (indonesian, english) in text.TEXT.items():
-        assert indonesian.strip() and english.strip(), key

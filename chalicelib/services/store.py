@@ -20,7 +20,15 @@ from chalicelib.config import get_settings
 from chalicelib.domain import escalation, stats
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
-from chalicelib.errors import TRANSIENT_CODES, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import (
+    TRANSIENT_CODES,
+    NotFound,
+    Problem,
+    StaleVersion,
+    ValidationFailed,
+    transient_code,
+    unavailable,
+)
 from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
 from chalicelib.models.mapping import (
     event_from_model,
@@ -132,11 +140,14 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     return rows
 
 
+STALE = Problem("concurrent_change", "the report was changed by someone else; reload and retry")
+
+
 class AlreadyDone(Exception):
     """The transaction's guard (its first item, a marker put-if-absent) says it was done before."""
 
 
-def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
+def _run(write, *, stale_message: str = STALE,
          agency_check: bool = False, guarded: bool = False) -> None:
     """Run a transaction; retry transaction conflicts (on shared counter items) and throttling."""
     for attempt in range(4):

@@ -13,6 +13,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import agencies, characters, notices, views
 from chalicelib.domain.agencies import Agency
 from chalicelib.domain.complaint import (
+    ACTIONS,
     STAFF_ACTIONS,
     Actor,
     apply_action,
@@ -23,9 +24,6 @@ from chalicelib.domain.complaint import (
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, reports, store
-
-_METRICS = {"forward": "ComplaintForwarded", "return": "ComplaintReturned", "resolve": "ComplaintResolved",
-            "reject": "ComplaintRejected", "respond": "ComplaintResponded", "request_info": "InformationRequested"}
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -79,7 +77,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     after, events = apply_action(before, actor, action, now, store.limits(), note=note, target=target,
                                  return_queue=return_queue)
     saved = store.update(before, after, events, now, notices.for_change(before, after, events))
-    count(_METRICS[action])
+    count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})
     return views.staff_view(saved, now)

@@ -126,6 +126,12 @@ class TooManyRequests(DomainError):
     status, code = 429, "too_many_requests"
 
 
+class RateLimited(TooManyRequests):
+    """Over an abuse limit (SPEC §11): ``Retry-After`` says when the window opens again."""
+
+    code = "rate_limited"
+
+
 class ServiceUnavailable(DomainError):
     """A dependency is throttling or failing for now: safe to retry the same request. 429 (SPEC §7
     lists no 5xx): the client did nothing wrong, but nothing was done either; retry after a moment."""

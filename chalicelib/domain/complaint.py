@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain import deadlines as clock
-from chalicelib.errors import Forbidden, InvalidTransition, ValidationFailed
+from chalicelib.errors import Forbidden, InvalidTransition, Problem, ValidationFailed
 
 NATIONAL_AGENCY_ID = "kemenpanrb"
 
@@ -61,10 +61,24 @@ class Actor:
     role: str  # national_admin | coordinator | officer | open311 | reporter | system
     agency_id: str | None = None
     agency_path: tuple[str, ...] = ()
+    # Who exactly (SPEC §10): a signed-in account, or an API key.
+    user_id: str | None = None
+    name: str | None = None
+    key_id: str | None = None
+    label: str | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.role in {"national_admin", "coordinator", "officer"}
+
+    @property
+    def acted_by(self) -> dict[str, str | None] | None:
+        """What a timeline event records about who acted: the account or the key."""
+        if self.user_id:
+            return {"user_id": self.user_id, "name": self.name}
+        if self.key_id:
+            return {"key_id": self.key_id, "label": self.label}
+        return None
 
 
 SYSTEM = Actor("system")
@@ -86,6 +100,8 @@ class Event:
     # confidential); "reporter": the reporter and staff; "staff": staff only.
     audience: str = "public"
     data: dict[str, Any] = field(default_factory=dict)
+    # The account ({"user_id", "name"}) or API key ({"key_id", "label"}) behind a staff action.
+    acted_by: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,17 +197,25 @@ def in_scope(actor: Actor, complaint: Complaint) -> bool:
     return False
 
 
+# What each required note is called, and the code pages say it by (catalogs: problem_<code>).
+NOTE_CODES = {"a reason": "reason_required", "a response": "response_required", "a question": "question_required",
+              "a resolution note": "resolution_required", "a message": "message_required"}
+
+
 def _require_note(note: str | None, what: str) -> str:
     text = (note or "").strip()
     if not text:
-        raise ValidationFailed(f"{what} is required", fields={"note": f"{what} is required"})
+        problem = Problem(NOTE_CODES.get(what, "note_required"), f"{what} is required")
+        raise ValidationFailed(f"{what} is required", fields={"note": problem})
     if len(text) > 4000:
-        raise ValidationFailed("note too long", fields={"note": "must be at most 4000 characters"})
+        raise ValidationFailed("note too long", fields={
+            "note": Problem("max_length", "must be at most 4000 characters", max=4000)})
     return text
 
 
 def _transition_error(action: str, status: str) -> InvalidTransition:
-    return InvalidTransition(f"cannot {action} a report that is {status}")
+    return InvalidTransition(Problem("invalid_transition", f"cannot {action} a report that is {status}",
+                                     action=action, status=str(status)))
 
 
 @dataclass(frozen=True)
@@ -386,9 +410,10 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
         changed = changed.evolve(rating=rating)
         return changed, [dataclasses.replace(events[0], status=changed.status, data={"rating": rating})]
     if c.reopens >= limits.max_reopens:
-        raise InvalidTransition(f"a report can be reopened at most {limits.max_reopens} times")
+        raise InvalidTransition(Problem("reopen_limit", f"a report can be reopened at most {limits.max_reopens} times",
+                                        max=limits.max_reopens))
     if clock.is_past(c.deadlines.get("reporter_reply"), now):
-        raise InvalidTransition("the window to reopen this report has passed")
+        raise InvalidTransition(Problem("reopen_window_passed", "the window to reopen this report has passed"))
     text = _require_note(comment, "a reason")
     deadlines = {k: v for k, v in c.deadlines.items() if k != "reporter_reply"}
     if c.first_forwarded_at is not None:
@@ -420,7 +445,7 @@ def _event(now: datetime, type_: str, actor: Actor, c: Complaint, note: str = ""
            data: dict[str, Any] | None = None) -> Event:
     return Event(at=now, type=type_, actor_role=actor.role, actor_agency_id=actor.agency_id,
                  status=c.status, agency_id=agency_id or c.agency_id, note=note,
-                 audience=audience, data=data or {})
+                 audience=audience, data=data or {}, acted_by=actor.acted_by)
 
 
 def submitted_event(c: Complaint) -> Event:

@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     export,
     open311,
     openapi,
+    participation,
     public,
     reference,
     scheduled,
@@ -34,6 +35,7 @@ app.register_blueprint(open311.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(auth.bp)
 app.register_blueprint(agency.bp)
+app.register_blueprint(participation.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(scheduled.bp)

@@ -17,6 +17,7 @@ TABLES = (
     "routing_rules",
     "api_keys",
     "stats",
+    "participation",
     "notifications",
     "idempotency",
 )

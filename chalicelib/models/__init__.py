@@ -9,10 +9,11 @@ from chalicelib.models.agency import AgencyModel, RoutingRuleModel
 from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
 from chalicelib.models.notification import NotificationModel
+from chalicelib.models.participation import ParticipationModel
 from chalicelib.models.stats import StatModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel)
+              NotificationModel, ParticipationModel)
 
 __all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel",
-           "NotificationModel", "RoutingRuleModel", "StatModel"]
+           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "StatModel"]

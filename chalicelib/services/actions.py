@@ -22,7 +22,7 @@ from chalicelib.domain.complaint import (
 )
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, directory, reports, store
+from chalicelib.services import attachments, directory, participation, reports, store
 
 _METRICS = {"forward": "ComplaintForwarded", "return": "ComplaintReturned", "resolve": "ComplaintResolved",
             "reject": "ComplaintRejected", "respond": "ComplaintResponded", "request_info": "InformationRequested"}
@@ -78,6 +78,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     after, events = apply_action(before, actor, action, now, store.limits(), note=note, target=target,
                                  return_queue=return_queue)
     saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
     count(_METRICS[action])
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

@@ -1,4 +1,5 @@
-"""`make bench`: cold start, DynamoDB round trips, sweep scaling, API latency and memory, package size.
+"""`make bench`: cold start, DynamoDB round trips, sweep scaling, API latency and memory, locating a
+point, package size.
 
     python -m bench.run [--quick] [--requests N] [--large N] [--repeats N]
 
@@ -83,6 +84,12 @@ def api_load(requests: int, work: Path) -> dict[str, Any]:
             server.kill()
 
 
+def locate(work: Path) -> dict[str, Any]:
+    out = work / "places.json"
+    _child(["bench.places", str(out)], work / "places.log")
+    return json.loads(out.read_text())
+
+
 def package_size(rebuild: bool) -> dict[str, Any]:
     path = ROOT / "build" / "deployment.zip"
     if rebuild or not path.exists():
@@ -138,6 +145,15 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     out.append((f"API throughput, one warm process ({load['requests']} requests)",
                 f"{load['throughput_rps']:.0f} req/s", "-", ""))
     out.append(("API peak RSS", f"{load['peak_rss_mb']:.0f} MB", "<= 128 MB", _ok(load["peak_rss_mb"] <= 128)))
+    if "places" in results:
+        where = results["places"]
+        for key, label in (("warm_locate_ms", "locate a point, warm (domain)"),
+                           ("warm_route_ms", "GET /regions/locate, warm (in process)")):
+            lat = where[key]
+            out.append((f"{label}: p50 / p99 (n={lat['n']})", f"{lat['p50']:.2f} / {lat['p99']:.2f} ms", "<= 5 ms",
+                        _ok(lat["p99"] <= 5)))
+        out.append(("first locate in a fresh process (reads the boundaries)", f"{where['first_locate_ms']:.0f} ms",
+                    "-", ""))
     pkg = results["package"]
     out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
     out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",
@@ -178,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = (("cold_start", lambda: cold_start(args.repeats)),
              ("calls", lambda: round_trips_and_sweep(args.large, work)),
              ("api_load", lambda: api_load(args.requests, work)),
+             ("places", lambda: locate(work)),
              ("package", lambda: package_size(args.rebuild_package)))
     for name, step in steps:
         started = time.perf_counter()

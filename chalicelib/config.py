@@ -51,6 +51,8 @@ class Settings:
     complaints_stream_arn: str
     notifications_stream_arn: str
     sender_email: str
+    # Where people open the pages: every link in a message starts here (SPEC §13).
+    public_base_url: str
     notifications_dlq: str
     notification_max_attempts: int
     sweep_schedule: str
@@ -90,6 +92,7 @@ def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
         notifications_stream_arn=get("NOTIFICATIONS_STREAM_ARN",
                                      "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local"),
         sender_email=get("SENDER_EMAIL", "no-reply@lapor.example.go.id"),
+        public_base_url=(get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         notifications_dlq=get("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq"),
         notification_max_attempts=int(get("NOTIFICATION_MAX_ATTEMPTS", "5")),
         sweep_schedule=get("SWEEP_SCHEDULE", "rate(15 minutes)"),

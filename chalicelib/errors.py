@@ -43,6 +43,10 @@ class NotFound(DomainError):
     status, code = 404, "not_found"
 
 
+class NotInARegency(NotFound):
+    code = "not_in_a_regency"
+
+
 class Conflict(DomainError):
     status, code = 409, "conflict"
 

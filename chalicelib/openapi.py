@@ -238,6 +238,14 @@ class ProvinceDetail(ProvinceEntry):
     regencies: list[RegencyEntry]
 
 
+class Located(Answer):
+    """The regency or city holding a point (SPEC §12)."""
+
+    province_code: str
+    regency_code: str
+    name: str
+
+
 class AgencyEntry(Answer):
     """A directory entry: never the webhook's URL or secret."""
 
@@ -400,8 +408,8 @@ class FormSubmission(BaseModel):
     title: str
     description: str
     category: str
-    province_code: str
-    regency_code: str
+    province_code: str | None = None
+    regency_code: str | None = None
     address: str | None = None
     latitude: str | None = None
     longitude: str | None = None
@@ -419,8 +427,9 @@ class FormSubmission(BaseModel):
 REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
             RoutingRuleRequest, KeyRequest)
 ANSWERS = (Error, GatewayRefusal, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
-           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
-           AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards)
+           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Located, Agencies,
+           AgencyEntry, AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats,
+           Scorecards)
 
 
 def _schemas() -> dict[str, Any]:
@@ -444,8 +453,10 @@ def _refine_submission(props: dict[str, Any]) -> None:
     text("title", 5, 150)
     text("description", 20, 4000)
     props["category"]["enum"] = sorted(CATEGORY_CODES)
-    props["province_code"]["enum"] = sorted(regions().provinces)
-    props["regency_code"]["enum"] = sorted(regions().regencies)
+    props["province_code"]["anyOf"][0]["enum"] = sorted(regions().provinces)
+    props["regency_code"]["anyOf"][0]["enum"] = sorted(regions().regencies)
+    for name in ("province_code", "regency_code"):
+        props[name]["description"] = "required unless latitude and longitude are given (SPEC §12)"
     props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
     props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
     props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)
@@ -565,6 +576,11 @@ def _operations() -> dict[str, Any]:
                                    tag="reference")},
         "/regions": {"get": _op("The 38 provinces with their time zone.", _responses(200, "Provinces", ()),
                                 tag="reference")},
+        "/regions/locate": {"get": _op(
+            "The regency/city (and province) holding a point; 404 not_in_a_regency in the sea or abroad.",
+            _responses(200, "Located", (404, 422)),
+            params=(_param("lat", required=True, type="number", minimum=-90, maximum=90),
+                    _param("long", required=True, type="number", minimum=-180, maximum=180)), tag="reference")},
         "/regions/{province_code}": {"get": _op(
             "A province and its regencies/cities.", _responses(200, "ProvinceDetail", (404,)),
             params=(PROVINCE_CODE,), tag="reference")},

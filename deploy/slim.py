@@ -2,7 +2,8 @@
 
 PynamoDB depends on botocore, so ``chalice package`` puts botocore (about 21 MB unzipped, most of
 the package) in the zip even though ``requirements.txt`` leaves boto3/botocore out: the runtime
-ships both. This rewrites the zip without them.
+ships both. This rewrites the zip without them, and without the 3.4 MB regency boundaries GeoJSON, of which
+the functions read only the compact form built from it (``devtools/build_places.py``).
 
     python -m deploy.slim build/deployment.zip
 """
@@ -16,9 +17,13 @@ from pathlib import Path
 
 # Top-level names (packages and their metadata) the python3.13 Lambda runtime provides.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")
+# Sources of files the functions read in a compact form (devtools/build_places.py): not shipped.
+SOURCE_ONLY = ("chalicelib/data/wilayah/regency-boundaries.geojson",)
 
 
 def provided_by_runtime(name: str) -> bool:
+    if name in SOURCE_ONLY:
+        return True
     top = name.split("/", 1)[0]
     return any(top == pkg or (top.startswith(f"{pkg}-") and top.endswith((".dist-info", ".egg-info")))
                for pkg in RUNTIME_PROVIDED)

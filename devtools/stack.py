@@ -56,6 +56,8 @@ def start_moto() -> tuple[object, str]:
 
 def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -> dict[str, str]:
     env = {
+        # Links in messages: where this stack serves the pages, unless the environment says otherwise.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or f"http://{args.host}:{args.port}",
         "AWS_ACCESS_KEY_ID": os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
         "AWS_SECRET_ACCESS_KEY": os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"),
         "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3"),

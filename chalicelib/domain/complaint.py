@@ -134,6 +134,8 @@ class Complaint:
     closed_at: datetime | None = None
     rating: int | None = None
     source: str = "web"
+    # The reporter's language at filing (SPEC §13): their messages are written in it.
+    lang: str = "id"
 
     def evolve(self, **changes: Any) -> Complaint:
         return dataclasses.replace(self, **changes)

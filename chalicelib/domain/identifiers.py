@@ -1,9 +1,17 @@
-"""Tracking ids and reporter tokens."""
+"""Tracking ids and reporter tokens (SPEC §3, §13).
+
+A reporter token is something a citizen keeps on paper or reads over the phone: 20 symbols of
+Crockford's base32 (no I, L, O, U: 32 symbols, 5 bits each, 100 bits) in groups of four,
+``7K3M-9QXD-…``. Whatever the reporter types back (lower case, spaces, no hyphens, an ``O`` for a
+zero, an ``I`` or ``L`` for a one) is normalised to that one form before it is hashed. Tokens from
+before this format (32 URL-safe characters) are compared exactly as they were given.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 
 # No 0/O, 1/I/L, U: easy to read aloud and to type from a phone call.
@@ -20,8 +28,39 @@ def normalize_tracking_id(value: str) -> str:
     return value.strip().upper()
 
 
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TOKEN_GROUPS, TOKEN_GROUP_SIZE = 5, 4
+_TOKEN_SYMBOLS = TOKEN_GROUPS * TOKEN_GROUP_SIZE
+# What a person may type for a symbol: Crockford's decoding of the look-alikes.
+_LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
 def new_reporter_token() -> str:
-    return secrets.token_urlsafe(24)
+    """``XXXX-XXXX-XXXX-XXXX-XXXX``: 20 random Crockford symbols, 100 bits."""
+    chars = "".join(secrets.choice(CROCKFORD) for _ in range(_TOKEN_SYMBOLS))
+    return "-".join(chars[i:i + TOKEN_GROUP_SIZE] for i in range(0, _TOKEN_SYMBOLS, TOKEN_GROUP_SIZE))
+
+
+def normalize_reporter_token(value: str) -> str | None:
+    """The canonical grouped form of a token in the current format, or None when ``value`` is not
+    one (any case, any spacing or hyphens, look-alike letters for 0 and 1)."""
+    compact = _SEPARATORS.sub("", value).upper().translate(_LOOK_ALIKES)
+    if len(compact) != _TOKEN_SYMBOLS or any(ch not in CROCKFORD for ch in compact):
+        return None
+    return "-".join(compact[i:i + TOKEN_GROUP_SIZE] for i in range(0, _TOKEN_SYMBOLS, TOKEN_GROUP_SIZE))
+
+
+def reporter_token_matches(token: str | None, stored_hash: str) -> bool:
+    """The token as typed, or its canonical form, hashes to what the report keeps. Old tokens
+    (before the grouped format) are case-sensitive and match only as given."""
+    if not token or len(token) > 200:
+        return False
+    candidates = {token.strip()}
+    canonical = normalize_reporter_token(token)
+    if canonical:
+        candidates.add(canonical)
+    return any(secret_matches(candidate, stored_hash) for candidate in candidates)
 
 
 def hash_secret(secret: str) -> str:

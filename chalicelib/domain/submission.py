@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from chalicelib.domain.places import locate
 from chalicelib.domain.reference import (
     CATEGORY_CODES,
     LAT_MAX,
@@ -75,8 +76,10 @@ class Submission(BaseModel):
     title: str
     description: str
     category: str
-    province_code: str
-    regency_code: str
+    # Either the regency (and its province) or the point: ``locate_place`` fills the codes from
+    # the point (SPEC §12), so after parsing both are always set.
+    province_code: str | None = None
+    regency_code: str | None = None
     address: str | None = None
     latitude: float | None = None
     longitude: float | None = None
@@ -86,6 +89,8 @@ class Submission(BaseModel):
     confidential: bool = False
     reporter: Reporter = Reporter()
     attachments: list[str] = []
+    # The language the reporter filed in (their messages use it); None: the request's default.
+    lang: Literal["id", "en"] | None = None
 
     @field_validator("title")
     @classmethod
@@ -111,15 +116,15 @@ class Submission(BaseModel):
 
     @field_validator("province_code")
     @classmethod
-    def _province(cls, v: str) -> str:
-        if v not in regions().provinces:
+    def _province(cls, v: str | None) -> str | None:
+        if v is not None and v not in regions().provinces:
             raise ValueError("unknown province code: see GET /regions")
         return v
 
     @field_validator("regency_code")
     @classmethod
-    def _regency(cls, v: str) -> str:
-        if v not in regions().regencies:
+    def _regency(cls, v: str | None) -> str | None:
+        if v is not None and v not in regions().regencies:
             raise ValueError("unknown regency/city code: see GET /regions/{province_code}")
         return v
 
@@ -175,6 +180,10 @@ def _cross_field(data: dict[str, Any]) -> dict[str, str]:
         errors["regency_code"] = "this regency/city is not in the chosen province"
     if (data.get("latitude") is None) != (data.get("longitude") is None):
         errors["latitude" if data.get("latitude") is None else "longitude"] = "give both coordinates or none"
+    elif data.get("regency_code") is None and data.get("latitude") is None:
+        errors["regency_code"] = "required (or give latitude and longitude)"
+        if data.get("province_code") is None:
+            errors["province_code"] = "required (or give latitude and longitude)"
     anonymous = data.get("anonymous") in (True, 1, "true", "on", "1", "yes")
     reporter = data.get("reporter")
     name = reporter.get("name") if isinstance(reporter, dict) else None
@@ -209,10 +218,36 @@ def _messages(error: ValidationError) -> dict[str, str]:
         inner = (item.get("ctx") or {}).get("error")
         if item["type"] == "value_error" and inner is not None:
             message = str(inner)
+        elif item["type"] == "literal_error" and loc == "lang":
+            message = "must be id or en"
         else:
             message = _TYPE_MESSAGES.get(item["type"], item["msg"])
         fields.setdefault(loc, message)
     return fields
+
+
+def locate_place(submission: Submission) -> Submission:
+    """The place from the point (SPEC §12). Without a regency the point gives regency and province;
+    with one, a point in another province is refused, while a point in a neighbouring regency of
+    the same province is accepted (GPS wobbles; the citizen's choice stands). A point in the sea
+    next to a chosen regency (a pier, a boat, a wobble off the coast) contradicts nothing."""
+    if submission.latitude is None or submission.longitude is None:
+        return submission
+    place = locate(submission.latitude, submission.longitude)
+    chosen = submission.province_code or (
+        regions().regencies[submission.regency_code].province_code if submission.regency_code else None)
+    if place is None:
+        if submission.regency_code is None:
+            raise ValidationFailed("the point is in no regency", fields={
+                "latitude": "this point is not inside any Indonesian regency or city: choose the regency"})
+        return submission
+    if chosen is not None and place.province_code != chosen:
+        found = regions().provinces[place.province_code].name
+        raise ValidationFailed("the point is in another province", fields={
+            "latitude": f"this point lies in {found}, not in the chosen province"})
+    if submission.regency_code is not None:
+        return submission
+    return submission.model_copy(update={"province_code": place.province_code, "regency_code": place.regency_code})
 
 
 def parse_submission(data: Any, today: date) -> Submission:
@@ -225,4 +260,4 @@ def parse_submission(data: Any, today: date) -> Submission:
         fields = {**_messages(error), **fields}
     if fields:
         raise ValidationFailed("some fields are not valid", fields=fields)
-    return submission
+    return locate_place(submission)

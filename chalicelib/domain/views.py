@@ -77,6 +77,7 @@ def _content(c: Complaint) -> dict[str, Any]:
         "version": c.version,
         "reopens": c.reopens,
         "rating": c.rating,
+        "lang": c.lang,
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice import Blueprint
 
+from chalicelib.domain import language
 from chalicelib.errors import IdempotencyConflict, RequestInProgress, ValidationFailed
 from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
@@ -29,7 +30,7 @@ def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
 
     data: dict[str, Any] = {}
     for name in ("kind", "title", "description", "category", "province_code", "regency_code",
-                 "address", "latitude", "longitude", "incident_date", "target_agency_id"):
+                 "address", "latitude", "longitude", "incident_date", "target_agency_id", "lang"):
         value = one(name)
         if value is not None:
             data[name] = value
@@ -49,6 +50,8 @@ def file_complaint():
     form = data if from_form else {}
     if from_form:
         data = form_to_submission(data)
+    # The reporter's language: the body's ``lang`` (the form's hidden field), else Accept-Language.
+    reader = language.from_accept_language(request.headers.get("accept-language"))
     # A form page carries its own key (hidden field), so a plain form posted twice files once.
     key = ((request.headers.get("idempotency-key") or "").strip()
            or next((v.strip() for v in reversed(form.get("idempotency_key", [])) if v.strip()), None))
@@ -56,10 +59,11 @@ def file_complaint():
         raise ValidationFailed("Idempotency-Key too long",
                                fields={"Idempotency-Key": f"at most {submit.MAX_IDEMPOTENCY_KEY} characters"})
     if not from_form or http.wants_json(request):
-        return http.respond(submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context), 201)
+        return http.respond(submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context,
+                                          lang=reader), 201)
     lang = text.language((form.get("lang") or ["id"])[-1])
     try:
-        answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context)
+        answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang)
     except (ValidationFailed, IdempotencyConflict, RequestInProgress) as error:
         return web.filing_refused(lang, data, error, key)
     return web.filed(lang, answer, data)

@@ -9,6 +9,7 @@ from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
 directory = lazy("chalicelib.services.directory")
+places = lazy("chalicelib.services.places")
 bp = Blueprint(__name__)
 CACHE = {"Cache-Control": "public, max-age=3600"}
 
@@ -23,6 +24,13 @@ def categories():
 @endpoint
 def provinces():
     return http.respond(directory.provinces(), headers=CACHE)
+
+
+@bp.route("/regions/locate", methods=["GET"])
+@endpoint
+def locate():
+    lat, lon = places.point(http.query(bp.current_request))
+    return http.respond(places.locate(lat, lon), headers=CACHE)
 
 
 @bp.route("/regions/{province_code}", methods=["GET"])

@@ -31,7 +31,7 @@ def authorize_reporter(complaint: Complaint, token: str | None) -> bool:
     """True with the right token, False without one; a wrong token is 403."""
     if token is None:
         return False
-    if not identifiers.secret_matches(token, complaint.reporter_token_hash):
+    if not identifiers.reporter_token_matches(token, complaint.reporter_token_hash):
         raise Forbidden("the reporter token does not match this report")
     return True
 

@@ -35,6 +35,7 @@ from chalicelib.domain import identifiers
 from chalicelib.domain.agencies import region_queue
 from chalicelib.domain.complaint import Complaint, status_label, submitted_event
 from chalicelib.domain.deadlines import verification_deadline
+from chalicelib.domain.language import DEFAULT as DEFAULT_LANGUAGE
 from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
 from chalicelib.errors import IdempotencyConflict, RequestInProgress, transient_code, unavailable
@@ -47,10 +48,12 @@ PERSISTENCE_ATTEMPTS = 4
 _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 
 
-def validate(data: Any, now: datetime) -> Submission:
+def validate(data: Any, now: datetime, lang: str = DEFAULT_LANGUAGE) -> Submission:
     # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
     submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
     attachments.check_uploads(submission.attachments)
+    if submission.lang is None:
+        submission = submission.model_copy(update={"lang": lang})
     return submission
 
 
@@ -69,7 +72,7 @@ def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:
         target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
         confidential=submission.confidential, reporter_name=reporter.name,
         reporter_email=reporter.email, reporter_phone=reporter.phone,
-        attachments=tuple(submission.attachments),
+        attachments=tuple(submission.attachments), lang=submission.lang or DEFAULT_LANGUAGE,
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
     store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id)
@@ -153,9 +156,11 @@ def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
     return wrapped, config
 
 
-def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = None) -> dict[str, Any]:
+def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = None,
+           lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """File ``data``; ``lang`` is the reporter's language when the body does not say (``lang``)."""
     now = clock.now()
-    submission = validate(data, now)
+    submission = validate(data, now, lang)
     if not idempotency_key:
         complaint, token = _file(submission, now)
         return receipt(complaint, token)

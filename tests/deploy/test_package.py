@@ -235,6 +235,10 @@ def test_the_zip_leaves_the_runtimes_boto_out_and_fits_lambda(build):
     assert {"app.py", "chalicelib", "pynamodb", "aws_lambda_powertools"} <= tops
     assert "devtools" not in tops and "tests" not in tops
     assert path.stat().st_size < 50 * 2**20 and unzipped < 250 * 2**20
+    # The regency boundaries ship in their compact form (with their licence), not as the GeoJSON.
+    assert "chalicelib/data/wilayah/regency-boundaries.bin" in names
+    assert "chalicelib/data/wilayah/LICENSE-boundaries.md" in names
+    assert "chalicelib/data/wilayah/regency-boundaries.geojson" not in names
 
 
 def test_every_function_runs_python_3_13_on_arm64_with_aarch64_native_modules(template, build):

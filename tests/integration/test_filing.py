@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -26,7 +27,7 @@ def test_filing_returns_the_receipt_with_a_verification_deadline(client):
     assert response.status_code == 201
     receipt = body(response)
     assert receipt["tracking_id"].startswith("LPR-") and len(receipt["tracking_id"]) == 13
-    assert len(receipt["reporter_token"]) >= 32
+    assert re.fullmatch(r"([0-9A-HJKMNP-TV-Z]{4}-){4}[0-9A-HJKMNP-TV-Z]{4}", receipt["reporter_token"])
     assert receipt["status"] == "submitted" and receipt["status_label"] == "Belum Terverifikasi"
     assert receipt["deadlines"]["verification"].endswith("23:59:59+08:00")  # WITA
     assert receipt["agency_id"] == "pemkot-makassar"

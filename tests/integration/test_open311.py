@@ -182,7 +182,7 @@ def test_posting_files_an_ordinary_report(client, api_key, fmt):
 
 def test_address_id_names_the_regency_and_no_name_means_anonymous(client, api_key):
     tracking_id = new_request(client, api_key, **{"attribute[regency_code]": "", "address_id": "32.73",
-                                                  "first_name": "", "last_name": ""})
+                                                  "lat": "", "long": "", "first_name": "", "last_name": ""})
     view = body(client.http.get(f"/complaints/{tracking_id}"))
     assert (view["regency_code"], view["province_code"], view["anonymous"]) == ("32.73", "32", True)
 

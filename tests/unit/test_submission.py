@@ -52,8 +52,11 @@ def test_each_bad_field_gets_its_message(change, field, message):
 
 def test_missing_fields_are_each_named():
     fields = fields_of({})
-    for name in ("kind", "title", "description", "category", "province_code", "regency_code"):
+    for name in ("kind", "title", "description", "category"):
         assert fields[name] == "required"
+    # The place may come from the point instead (SPEC §12)
+    for name in ("province_code", "regency_code"):
+        assert fields[name] == "required (or give latitude and longitude)"
 
 
 def test_anonymous_needs_no_name():

@@ -257,7 +257,7 @@
       kind: form.querySelector("input[name=kind]:checked").value, title: val("title"),
       description: val("description"), category: val("category"), province_code: val("province_code"),
       regency_code: val("regency_code"), anonymous: $("anonymous").checked,
-      confidential: $("confidential").checked, reporter: {},
+      confidential: $("confidential").checked, reporter: {}, lang: data.lang === "en" ? "en" : "id",
       attachments: uploads.filter(function (u) { return u.id; }).map(function (u) { return u.id; })
     };
     ["address", "incident_date", "target_agency_id"].forEach(function (id) { if (val(id)) { body[id] = val(id); } });

@@ -6,7 +6,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint unit integration e2e clean
+.PHONY: run test lint unit integration e2e clean messages
+
+# The gettext catalogs compiled to .mo (build output, gitignored; docs/console.md "Texts").
+messages: $(DEPS)
+	$(PY) -m devtools.catalogs
 
 $(DEPS): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.13 is needed and python3.13 was not found."; \
@@ -17,27 +21,27 @@ $(DEPS): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-run: $(DEPS)
+run: $(DEPS) messages
 	$(PY) -m devtools.stack $(ARGS)
 
-test: $(DEPS) lint
+test: $(DEPS) lint messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEPS)
 	$(PY) -m ruff check .
 
-unit: $(DEPS)
+unit: $(DEPS) messages
 	$(PY) -m pytest tests/unit
 
-integration: $(DEPS)
+integration: $(DEPS) messages
 	$(PY) -m pytest tests/integration
 
-e2e: $(DEPS)
+e2e: $(DEPS) messages
 	$(PY) -m pytest tests/e2e
 
 # The reliability suite at full size (README "Reliability"); `make test` runs the same tests small.
 .PHONY: reliability
-reliability: $(DEPS)
+reliability: $(DEPS) messages
 	RELIABILITY=full $(PY) -m pytest tests/reliability $(PYTEST_ARGS)
 
 clean:
@@ -52,12 +56,12 @@ BUILD  := build
 AWS_ENV := env -u DEV_ROUTES -u DEV_CLOCK_FILE -u DEV_OUTBOX_FILE -u AWS_ENDPOINT_URL \
 	-u AWS_ENDPOINT_URL_DYNAMODB -u TABLE_PREFIX -u STAGE AWS_DEFAULT_REGION=$(REGION)
 
-package: $(DEPS)
+package: $(DEPS) messages
 	rm -rf $(BUILD) && mkdir -p $(BUILD)
 	$(AWS_ENV) $(PY) -m deploy.template --stage $(STAGE) > $(BUILD)/resources.json
 	$(AWS_ENV) $(VENV)/bin/chalice package --stage $(STAGE) --merge-template $(BUILD)/resources.json $(BUILD)/
 	$(PY) -m deploy.slim $(BUILD)/deployment.zip
 	$(VENV)/bin/cfn-lint $(BUILD)/sam.json
 
-bench: $(DEPS)
+bench: $(DEPS) messages
 	$(PY) -m bench.run $(ARGS)

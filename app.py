@@ -14,6 +14,7 @@ from chalicelib.handlers import (
     open311,
     openapi,
     participation,
+    places,
     public,
     reference,
     scheduled,
@@ -26,6 +27,7 @@ app = Chalice(app_name="sp4n-lapor")
 app.register_middleware(observe, "all")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)
+app.register_blueprint(places.bp)
 app.register_blueprint(attachments.bp)
 app.register_blueprint(web.bp)
 app.register_blueprint(reference.bp)

@@ -1,14 +1,24 @@
-"""One settings object, read from the environment once.
+"""One settings object, read from the environment once and validated once.
 
-Code never calls ``os.environ`` itself: it asks ``get_settings()``. Every value has a default that
-suits the local stack; a deployed stage sets its own in ``.chalice/config.json``.
+Code never calls ``os.environ`` itself: it asks ``get_settings()``. Each setting is one line below:
+its name, its type, the environment variable that sets it and its default. That line is the only
+place the default lives (``Settings()`` is the defaults, ``domain.deadlines.Limits`` takes its own
+from here); a deployed stage sets its own values in ``.chalice/config.json``. A value that does not
+parse (``VERIFICATION_DAYS=three``, ``MAX_REOPENS=-1``) stops the function at its first request with
+an error that names the variable, rather than running with a surprise.
+
+To add a setting: one line ``name: type = setting("ENV_NAME", default)`` (``minimum=`` for numbers
+that must be at least something).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 TABLES = (
     "complaints",
@@ -22,46 +32,62 @@ TABLES = (
     "idempotency",
 )
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+_DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
+
+class SettingsError(ValueError):
+    """A setting's environment variable holds a value it cannot take."""
+
+
+def setting(env: str, default: Any, *, minimum: int | None = None) -> Any:
+    """A settings field read from the environment variable ``env`` (or ``default`` when unset)."""
+    return dataclasses.field(default=default, metadata={"env": env, "minimum": minimum})
 
 
 @dataclass(frozen=True)
 class Settings:
-    stage: str
-    region: str
-    table_prefix: str
+    stage: str = setting("STAGE", "local")
+    region: str = setting("AWS_DEFAULT_REGION", "ap-southeast-3")  # AWS_REGION when only that is set
+    table_prefix: str = setting("TABLE_PREFIX", "sp4n-lapor-local-")
     # Time limits (SPEC §5): working days unless said.
-    verification_days: int
-    first_response_days: int
-    reporter_window_days: int
-    resolution_calendar_days: int
-    escalation_step_days: int
-    max_reopens: int
+    verification_days: int = setting("VERIFICATION_DAYS", 3, minimum=1)
+    first_response_days: int = setting("FIRST_RESPONSE_DAYS", 5, minimum=1)
+    reporter_window_days: int = setting("REPORTER_WINDOW_DAYS", 10, minimum=1)
+    resolution_calendar_days: int = setting("RESOLUTION_CALENDAR_DAYS", 60, minimum=1)
+    escalation_step_days: int = setting("ESCALATION_STEP_DAYS", 2, minimum=1)
+    max_reopens: int = setting("MAX_REOPENS", 2, minimum=0)
     # Requests.
-    max_body_bytes: int
-    idempotency_ttl_seconds: int
-    attachments_bucket: str
+    max_body_bytes: int = setting("MAX_BODY_BYTES", 64 * 1024, minimum=1024)
+    idempotency_ttl_seconds: int = setting("IDEMPOTENCY_TTL_SECONDS", 3600, minimum=60)
+    attachments_bucket: str = setting("ATTACHMENTS_BUCKET", "sp4n-lapor-local-attachments")
     # Observability.
-    service_name: str
-    metrics_namespace: str
-    tracing: bool
+    service_name: str = setting("POWERTOOLS_SERVICE_NAME", "sp4n-lapor")
+    metrics_namespace: str = setting("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor")
+    tracing: bool = setting("TRACING_ENABLED", False)
     # Event sources and the outside world.
-    complaints_stream_arn: str
-    notifications_stream_arn: str
-    sender_email: str
+    complaints_stream_arn: str = setting(
+        "COMPLAINTS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/complaints/stream/local")
+    notifications_stream_arn: str = setting(
+        "NOTIFICATIONS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local")
+    sender_email: str = setting("SENDER_EMAIL", "no-reply@lapor.example.go.id")
     # Where people open the pages: every link in a message starts here (SPEC §13).
-    public_base_url: str
-    notifications_dlq: str
-    notification_max_attempts: int
-    sweep_schedule: str
-    sweep_page_size: int
-    sweep_max_reports: int
+    public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
+    notifications_dlq: str = setting("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq")
+    notification_max_attempts: int = setting("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
+    sweep_schedule: str = setting("SWEEP_SCHEDULE", "rate(15 minutes)")
+    sweep_page_size: int = setting("SWEEP_PAGE_SIZE", 100, minimum=1)
+    sweep_max_reports: int = setting("SWEEP_MAX_REPORTS", 1000, minimum=1)
     # Local stack and tests only: never set on a deployed stage.
-    dev_routes: bool
-    dev_clock_file: str
-    dev_outbox_file: str
+    dev_routes: bool = setting("DEV_ROUTES", False)
+    dev_clock_file: str = setting("DEV_CLOCK_FILE", "")
+    dev_outbox_file: str = setting("DEV_OUTBOX_FILE", "")
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_base_url", (self.public_base_url or _DEFAULT_BASE_URL).rstrip("/"))
 
     def table(self, name: str) -> str:
         if name not in TABLES:
@@ -69,39 +95,36 @@ class Settings:
         return f"{self.table_prefix}{name}"
 
 
-def load_settings(env: dict[str, str] | os._Environ = os.environ) -> Settings:
-    get = env.get
-    return Settings(
-        stage=get("STAGE", "local"),
-        region=get("AWS_DEFAULT_REGION") or get("AWS_REGION") or "ap-southeast-3",
-        table_prefix=get("TABLE_PREFIX", "sp4n-lapor-local-"),
-        verification_days=int(get("VERIFICATION_DAYS", "3")),
-        first_response_days=int(get("FIRST_RESPONSE_DAYS", "5")),
-        reporter_window_days=int(get("REPORTER_WINDOW_DAYS", "10")),
-        resolution_calendar_days=int(get("RESOLUTION_CALENDAR_DAYS", "60")),
-        escalation_step_days=int(get("ESCALATION_STEP_DAYS", "2")),
-        max_reopens=int(get("MAX_REOPENS", "2")),
-        max_body_bytes=int(get("MAX_BODY_BYTES", str(64 * 1024))),
-        idempotency_ttl_seconds=int(get("IDEMPOTENCY_TTL_SECONDS", "3600")),
-        attachments_bucket=get("ATTACHMENTS_BUCKET", "sp4n-lapor-local-attachments"),
-        service_name=get("POWERTOOLS_SERVICE_NAME", "sp4n-lapor"),
-        metrics_namespace=get("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor"),
-        tracing=_flag(get("TRACING_ENABLED")),
-        complaints_stream_arn=get("COMPLAINTS_STREAM_ARN",
-                                  "arn:aws:dynamodb:ap-southeast-3:000000000000:table/complaints/stream/local"),
-        notifications_stream_arn=get("NOTIFICATIONS_STREAM_ARN",
-                                     "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local"),
-        sender_email=get("SENDER_EMAIL", "no-reply@lapor.example.go.id"),
-        public_base_url=(get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
-        notifications_dlq=get("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq"),
-        notification_max_attempts=int(get("NOTIFICATION_MAX_ATTEMPTS", "5")),
-        sweep_schedule=get("SWEEP_SCHEDULE", "rate(15 minutes)"),
-        sweep_page_size=int(get("SWEEP_PAGE_SIZE", "100")),
-        sweep_max_reports=int(get("SWEEP_MAX_REPORTS", "1000")),
-        dev_routes=_flag(get("DEV_ROUTES")),
-        dev_clock_file=get("DEV_CLOCK_FILE", ""),
-        dev_outbox_file=get("DEV_OUTBOX_FILE", ""),
-    )
+def _parse(field: dataclasses.Field, raw: str) -> Any:
+    env, minimum = field.metadata["env"], field.metadata["minimum"]
+    kind = type(field.default)
+    if kind is bool:
+        value = raw.strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise SettingsError(f"{env} must be true or false, not {raw!r}")
+        return value in _TRUE
+    if kind is int:
+        try:
+            number = int(raw.strip())
+        except ValueError:
+            raise SettingsError(f"{env} must be a whole number, not {raw!r}") from None
+        if minimum is not None and number < minimum:
+            raise SettingsError(f"{env} must be at least {minimum}, not {number}")
+        return number
+    return raw
+
+
+def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
+    """Settings from ``env``: each variable that is set replaces its default; a bad one raises
+    ``SettingsError`` naming it."""
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(Settings):
+        raw = env.get(field.metadata["env"])
+        if field.name == "region" and raw is None:
+            raw = env.get("AWS_REGION")
+        if raw is not None:
+            values[field.name] = _parse(field, raw)
+    return Settings(**values)
 
 
 @lru_cache(maxsize=1)

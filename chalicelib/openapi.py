@@ -92,6 +92,8 @@ class ReportBase(Answer):
     anonymous: bool
     confidential: bool
     incident_date: str | None
+    supporters: int = Field(description="citizens who supported it instead of filing it again (SPEC §12)")
+    duplicate_of: str | None = Field(description="the original's tracking id when marked a duplicate")
 
 
 class PublicView(ReportBase):
@@ -186,6 +188,8 @@ class InboxItem(Answer):
     returns: int
     anonymous: bool
     confidential: bool
+    supporters: int
+    duplicate_of: str | None
     escalated_to: list[str]
 
 
@@ -236,6 +240,28 @@ class RegencyEntry(Answer):
 
 class ProvinceDetail(ProvinceEntry):
     regencies: list[RegencyEntry]
+
+
+class NearbyReport(Answer):
+    tracking_id: str
+    title: str
+    status: StatusCode
+    status_label: str
+    distance_m: int
+    supporters: int
+    submitted_at: str
+
+
+class Nearby(Answer):
+    """Open, non-confidential reports of one category within 1 km, last 60 days, nearest first."""
+
+    reports: list[NearbyReport]
+
+
+class Supported(Answer):
+    tracking_id: str
+    supporters: int
+    counted: bool = Field(description="false when this Idempotency-Key was counted before")
 
 
 class Located(Answer):
@@ -427,9 +453,9 @@ class FormSubmission(BaseModel):
 REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
             RoutingRuleRequest, KeyRequest)
 ANSWERS = (Error, GatewayRefusal, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
-           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Located, Agencies,
-           AgencyEntry, AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats,
-           Scorecards)
+           StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
+           AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards,
+           Located, Nearby, Supported)
 
 
 def _schemas() -> dict[str, Any]:
@@ -557,6 +583,19 @@ def _operations() -> dict[str, Any]:
              "200": {"description": "OK", "content": {"application/json": {"schema": {"oneOf": [
                  _ref("PublicView"), _ref("ReporterViewWithLinks")]}}}}},
             params=(TRACKING_ID, REPORTER_TOKEN))},
+        "/complaints/nearby": {"get": _op(
+            "Open, non-confidential reports of a category within 1 km of a point, filed in the last 60 days.",
+            _responses(200, "Nearby", (422,)),
+            params=(_param("lat", required=True, type="number", minimum=-90, maximum=90),
+                    _param("long", required=True, type="number", minimum=-180, maximum=180),
+                    _param("category", required=True, type="string", enum=sorted(CATEGORY_CODES))))},
+        "/complaints/{tracking_id}/support": {"post": _op(
+            "Support a report instead of filing it again: counted once per Idempotency-Key (201; 200 if "
+            "the key was counted before).",
+            {**_responses(201, "Supported", (404, 409, 413, 422)),
+             "200": {"description": "this key was counted before", "content": _json("Supported")}},
+            params=(TRACKING_ID, _param("Idempotency-Key", "header", required=True, type="string", minLength=1,
+                                        maxLength=128)))},
         "/complaints/{tracking_id}/timeline": {"get": _op(
             "The report's events, redacted to what the caller may see.", _responses(200, "Timeline", (403, 404)),
             params=(TRACKING_ID, REPORTER_TOKEN))},

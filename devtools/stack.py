@@ -54,6 +54,10 @@ def start_moto() -> tuple[object, str]:
     return server, f"http://{host}:{port}"
 
 
+LOCAL_LIMITS = ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS", "FILINGS_PER_DAY_PER_REPORTER",
+                "UPLOADS_PER_HOUR_PER_ADDRESS", "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY")
+
+
 def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -> dict[str, str]:
     env = {
         # Links in messages: where this stack serves the pages, unless the environment says otherwise.
@@ -68,6 +72,10 @@ def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -
         "DEV_OUTBOX_FILE": str(state / "outbox.jsonl"),
         "TABLE_PREFIX": os.environ.get("TABLE_PREFIX", "sp4n-lapor-local-"),
         "PYTHONUNBUFFERED": "1",
+        # Generous abuse limits (SPEC §11) unless the environment sets them, plus webhooks to the
+        # demo receivers on this machine.
+        **{name: os.environ.get(name, "1000") for name in LOCAL_LIMITS},
+        "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "true"),
     }
     if args.endpoint:
         env["AWS_ENDPOINT_URL_DYNAMODB"] = args.endpoint

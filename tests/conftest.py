@@ -34,6 +34,11 @@ os.environ.update({
 for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(_var, None)
 
+# The pages read compiled catalogs (.mo, build output): compile the stale ones, as `make` does.
+from devtools.catalogs import compile_catalogs  # noqa: E402
+
+compile_catalogs()
+
 CALLS: Counter[str] = Counter()
 _original_create_client = botocore.session.Session.create_client
 

@@ -24,12 +24,13 @@ def valid_report(**overrides: Any) -> dict[str, Any]:
 
 
 def complaint(**overrides: Any) -> Complaint:
-    queue = region_queue(overrides.pop("regency_code", "73.71"))
+    regency_code = overrides.pop("regency_code", "73.71")
+    queue = region_queue(regency_code)
     now = overrides.pop("now", datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     values: dict[str, Any] = {
         "tracking_id": "LPR-TEST-0001", "kind": "complaint", "title": "Jalan rusak",
         "description": "Deskripsi yang cukup panjang untuk laporan.", "category": "infrastructure",
-        "province_code": "73", "regency_code": queue.path and "73.71", "reporter_token_hash": "x",
+        "province_code": regency_code.split(".")[0], "regency_code": regency_code, "reporter_token_hash": "x",
         "submitted_at": now, "updated_at": now, "agency_id": queue.agency_id, "agency_path": queue.path,
         "reporter_name": "Siti", "reporter_email": "siti@example.com",
     }

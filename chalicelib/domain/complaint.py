@@ -8,6 +8,7 @@ service layer writes the result with a conditional write on ``version``.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -43,7 +44,9 @@ OPEN_STATUSES = frozenset(
     {Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS, Status.AWAITING_REPORTER, Status.RESOLVED}
 )
 
-STAFF_ACTIONS = ("forward", "reject", "return", "respond", "request_info", "resolve")
+# Reports a citizen can support and find near them (SPEC §12): still being handled. A resolved one
+# waits only for its reporter's verdict.
+SUPPORTABLE_STATUSES = OPEN_STATUSES - {Status.RESOLVED}
 
 
 def status_label(status: str, lang: str = "id") -> str:
@@ -136,6 +139,10 @@ class Complaint:
     source: str = "web"
     # The reporter's language at filing (SPEC §13): their messages are written in it.
     lang: str = "id"
+    # Citizens who said "me too" instead of filing it again, and duplicates merged into it (SPEC §12).
+    supporters: int = 0
+    # Set when staff marked this report a duplicate of another (SPEC §12).
+    duplicate_of: str | None = None
 
     def evolve(self, **changes: Any) -> Complaint:
         return dataclasses.replace(self, **changes)
@@ -143,6 +150,12 @@ class Complaint:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def listed_nearby(self) -> bool:
+        """Shown to citizens filing near it (SPEC §12): has a point, not confidential, still handled."""
+        return (self.latitude is not None and self.longitude is not None and not self.confidential
+                and self.status in SUPPORTABLE_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -165,19 +178,6 @@ def in_scope(actor: Actor, complaint: Complaint) -> bool:
     return False
 
 
-VERIFIER_ACTIONS = {"forward", "reject"}
-
-
-def check_permission(actor: Actor, complaint: Complaint, action: str) -> None:
-    """Who may do what (SPEC §1, §4), before anything else is looked at."""
-    if action not in STAFF_ACTIONS:
-        raise ValidationFailed("unknown action", fields={"action": f"must be one of: {', '.join(STAFF_ACTIONS)}"})
-    if not in_scope(actor, complaint):
-        raise Forbidden("this report is outside your scope")
-    if action in VERIFIER_ACTIONS and actor.role not in {"coordinator", "national_admin"}:
-        raise Forbidden(f"only a coordinator or the national admin can {action}")
-
-
 def _require_note(note: str | None, what: str) -> str:
     text = (note or "").strip()
     if not text:
@@ -191,6 +191,120 @@ def _transition_error(action: str, status: str) -> InvalidTransition:
     return InvalidTransition(f"cannot {action} a report that is {status}")
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a staff action needs besides the report: who, when, under which limits, and the inputs
+    some actions take (the service resolves agency ids to ``Target``s before the domain sees them)."""
+
+    actor: Actor
+    now: datetime
+    limits: clock.Limits
+    note: str | None = None
+    target: Target | None = None
+    return_queue: Target | None = None
+
+
+Result = tuple[Complaint, list[Event]]
+
+
+def _forward(c: Complaint, r: Request) -> Result:
+    if r.target is None:
+        raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
+    if r.target.agency_id == c.agency_id and c.status == Status.FORWARDED:
+        raise InvalidTransition("the report is already with that agency")
+    return forward(c, r.target, r.now, r.limits, actor=r.actor, note=(r.note or "").strip())
+
+
+def _reject(c: Complaint, r: Request) -> Result:
+    text = _require_note(r.note, "a reason")
+    return _close(c, Status.REJECTED, "rejected", r.now, r.actor, text)
+
+
+def _return(c: Complaint, r: Request) -> Result:
+    """Bukan wewenang: back to a verification queue (``returns_destination`` picks which)."""
+    text = _require_note(r.note, "a reason")
+    if r.return_queue is None:
+        raise InvalidTransition("no queue to return the report to")
+    queue = r.return_queue
+    deadlines = {k: v for k, v in c.deadlines.items() if k == "resolution"}
+    deadlines["verification"] = clock.verification_deadline(r.now, c.province_code, r.limits)
+    changed = c.evolve(
+        status=Status.SUBMITTED, agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
+        returns=c.returns + 1, deadlines=deadlines, updated_at=r.now, escalation_level=0, overdue=False,
+    )
+    return changed, [_event(r.now, "returned", r.actor, changed, text, agency_id=queue.agency_id,
+                            data={"from_agency_id": c.agency_id, "returns": changed.returns})]
+
+
+def _respond(c: Complaint, r: Request) -> Result:
+    """The first response stops the first-response clock and records whether it was on time."""
+    text = _require_note(r.note, "a response")
+    changes: dict[str, Any] = {"status": Status.IN_PROGRESS, "updated_at": r.now}
+    if c.first_response_at is None:
+        due = c.deadlines.get("first_response")
+        changes["first_response_at"] = r.now
+        changes["first_response_on_time"] = due is None or r.now <= due
+    if c.status == Status.FORWARDED:
+        changes["deadlines"] = {k: v for k, v in c.deadlines.items() if k != "first_response"}
+        changes["escalation_level"] = 0
+        changes["overdue"] = clock.is_past(changes["deadlines"].get("resolution"), r.now)
+    changed = c.evolve(**changes)
+    return changed, [_event(r.now, "responded", r.actor, changed, text)]
+
+
+def _request_info(c: Complaint, r: Request) -> Result:
+    text = _require_note(r.note, "a question")
+    changed = pause(c, r.now, r.limits)
+    return changed, [_event(r.now, "info_requested", r.actor, changed, text)]
+
+
+def _resolve(c: Complaint, r: Request) -> Result:
+    text = _require_note(r.note, "a resolution note")
+    changed = c.evolve(
+        status=Status.RESOLVED, resolved_at=r.now, updated_at=r.now, overdue=False, escalation_level=0,
+        deadlines={"reporter_reply": clock.reporter_deadline(r.now, c.province_code, r.limits)},
+    )
+    return changed, [_event(r.now, "resolved", r.actor, changed, text)]
+
+
+VERIFIERS = frozenset({"coordinator", "national_admin"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of SPEC §4's transition table: the statuses an action applies to, who may take it
+    (beyond being in scope), the function that decides, and the business metric it counts."""
+
+    run: Callable[[Complaint, Request], Result]
+    from_statuses: frozenset[str]
+    metric: str
+    roles: frozenset[str] | None = None  # None: any staff role in scope
+
+
+# Adding a staff action is one entry here (plus its function above).
+ACTIONS: dict[str, Rule] = {
+    "forward": Rule(_forward, frozenset({Status.SUBMITTED, Status.FORWARDED}), "ComplaintForwarded", VERIFIERS),
+    "reject": Rule(_reject, frozenset({Status.SUBMITTED}), "ComplaintRejected", VERIFIERS),
+    "return": Rule(_return, frozenset({Status.FORWARDED, Status.IN_PROGRESS}), "ComplaintReturned"),
+    "respond": Rule(_respond, frozenset({Status.FORWARDED, Status.IN_PROGRESS}), "ComplaintResponded"),
+    "request_info": Rule(_request_info, frozenset({Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS}),
+                         "InformationRequested"),
+    "resolve": Rule(_resolve, frozenset({Status.IN_PROGRESS}), "ComplaintResolved"),
+}
+STAFF_ACTIONS = tuple(ACTIONS)
+
+
+def check_permission(actor: Actor, complaint: Complaint, action: str) -> None:
+    """Who may do what (SPEC §1, §4), before anything else is looked at."""
+    rule = ACTIONS.get(action)
+    if rule is None:
+        raise ValidationFailed("unknown action", fields={"action": f"must be one of: {', '.join(STAFF_ACTIONS)}"})
+    if not in_scope(actor, complaint):
+        raise Forbidden("this report is outside your scope")
+    if rule.roles is not None and actor.role not in rule.roles:
+        raise Forbidden(f"only a coordinator or the national admin can {action}")
+
+
 def apply_action(
     complaint: Complaint,
     actor: Actor,
@@ -201,71 +315,14 @@ def apply_action(
     note: str | None = None,
     target: Target | None = None,
     return_queue: Target | None = None,
-) -> tuple[Complaint, list[Event]]:
-    """A staff action (SPEC §4). Raises Forbidden, InvalidTransition or ValidationFailed."""
+) -> Result:
+    """A staff action (SPEC §4): permission, then the status it applies to, then the action's own
+    rule. Raises Forbidden, InvalidTransition or ValidationFailed; never writes anything."""
     check_permission(actor, complaint, action)
-    status = complaint.status
-    c = complaint
-    if action == "forward":
-        if status not in {Status.SUBMITTED, Status.FORWARDED}:
-            raise _transition_error(action, status)
-        if target is None:
-            raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
-        if target.agency_id == c.agency_id and status == Status.FORWARDED:
-            raise InvalidTransition("the report is already with that agency")
-        text = (note or "").strip()
-        return forward(c, target, now, limits, actor=actor, note=text)
-    if action == "reject":
-        if status != Status.SUBMITTED:
-            raise _transition_error(action, status)
-        text = _require_note(note, "a reason")
-        return _close(c, Status.REJECTED, "rejected", now, actor, text)
-    if action == "return":
-        if status not in {Status.FORWARDED, Status.IN_PROGRESS}:
-            raise _transition_error(action, status)
-        text = _require_note(note, "a reason")
-        if return_queue is None:
-            raise InvalidTransition("no queue to return the report to")
-        deadlines = {k: v for k, v in c.deadlines.items() if k == "resolution"}
-        deadlines["verification"] = clock.verification_deadline(now, c.province_code, limits)
-        changed = c.evolve(
-            status=Status.SUBMITTED, agency_id=return_queue.agency_id, agency_path=return_queue.path,
-            agency_name=return_queue.name,
-            returns=c.returns + 1, deadlines=deadlines, updated_at=now,
-            escalation_level=0, overdue=False,
-        )
-        return changed, [_event(now, "returned", actor, changed, text, agency_id=return_queue.agency_id,
-                                data={"from_agency_id": c.agency_id, "returns": changed.returns})]
-    if action == "respond":
-        if status not in {Status.FORWARDED, Status.IN_PROGRESS}:
-            raise _transition_error(action, status)
-        text = _require_note(note, "a response")
-        changes: dict[str, Any] = {"status": Status.IN_PROGRESS, "updated_at": now}
-        if c.first_response_at is None:
-            due = c.deadlines.get("first_response")
-            changes["first_response_at"] = now
-            changes["first_response_on_time"] = due is None or now <= due
-        if status == Status.FORWARDED:
-            changes["deadlines"] = {k: v for k, v in c.deadlines.items() if k != "first_response"}
-            changes["escalation_level"] = 0
-            changes["overdue"] = clock.is_past(changes["deadlines"].get("resolution"), now)
-        changed = c.evolve(**changes)
-        return changed, [_event(now, "responded", actor, changed, text)]
-    if action == "request_info":
-        if status not in {Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS}:
-            raise _transition_error(action, status)
-        text = _require_note(note, "a question")
-        changed = pause(c, now, limits)
-        return changed, [_event(now, "info_requested", actor, changed, text)]
-    # resolve
-    if status != Status.IN_PROGRESS:
-        raise _transition_error(action, status)
-    text = _require_note(note, "a resolution note")
-    changed = c.evolve(
-        status=Status.RESOLVED, resolved_at=now, updated_at=now, overdue=False, escalation_level=0,
-        deadlines={"reporter_reply": clock.reporter_deadline(now, c.province_code, limits)},
-    )
-    return changed, [_event(now, "resolved", actor, changed, text)]
+    rule = ACTIONS[action]
+    if complaint.status not in rule.from_statuses:
+        raise _transition_error(action, complaint.status)
+    return rule.run(complaint, Request(actor, now, limits, note=note, target=target, return_queue=return_queue))
 
 
 def forward(c: Complaint, target: Target, now: datetime, limits: clock.Limits, *,
@@ -336,6 +393,15 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
                        updated_at=now, resolved_at=None,
                        overdue=clock.is_past(deadlines.get("resolution"), now))
     return changed, [_event(now, "reopened", REPORTER, changed, text, audience="reporter")]
+
+
+def support(c: Complaint) -> Complaint:
+    """A citizen supports the report instead of filing it again (SPEC §12)."""
+    if c.confidential:
+        raise InvalidTransition("a confidential report cannot be supported")
+    if c.status not in SUPPORTABLE_STATUSES:
+        raise _transition_error("support", c.status)
+    return c.evolve(supporters=c.supporters + 1)
 
 
 def _close(c: Complaint, status: Status, event_type: str, now: datetime, actor: Actor,

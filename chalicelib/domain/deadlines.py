@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.config import Settings
 from chalicelib.domain import workdays
 from chalicelib.domain.reference import zone_of
 
@@ -13,14 +14,20 @@ from chalicelib.domain.reference import zone_of
 WORKING_CLOCKS = ("verification", "first_response", "reporter_reply")
 
 
+_DEFAULTS = Settings()  # the defaults live in config.Settings, nowhere else
+
+
 @dataclass(frozen=True)
 class Limits:
-    verification_days: int = 3
-    first_response_days: int = 5
-    reporter_window_days: int = 10
-    resolution_calendar_days: int = 60
-    escalation_step_days: int = 2
-    max_reopens: int = 2
+    """The time limits a decision uses (SPEC §5). ``Limits()`` is the defaults; the services pass
+    ``Limits.from_settings(get_settings())``."""
+
+    verification_days: int = _DEFAULTS.verification_days
+    first_response_days: int = _DEFAULTS.first_response_days
+    reporter_window_days: int = _DEFAULTS.reporter_window_days
+    resolution_calendar_days: int = _DEFAULTS.resolution_calendar_days
+    escalation_step_days: int = _DEFAULTS.escalation_step_days
+    max_reopens: int = _DEFAULTS.max_reopens
 
     @classmethod
     def from_settings(cls, settings: Any) -> Limits:

@@ -169,3 +169,42 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+
+
+# --- geohash cells for the nearby index ---------------------------------------------------------
+
+_BASE32 = "0123456789bcdefghjkmnpqrstuvwxyz"
+# Precision 5: a cell is about 4.9 km x 4.9 km at the equator (narrower in longitude further from
+# it, never under 4.4 km in Indonesia). A 1 km circle's bounding box (2 km x 2 km) is then covered
+# by the cells of its four corners, which are the point's cell and some of its eight neighbours:
+# at most four Queries, usually one.
+CELL_PRECISION = 5
+NEARBY_RADIUS_M = 1_000
+
+
+def geohash(lat: float, lon: float, precision: int = CELL_PRECISION) -> str:
+    lat_range, lon_range = [-90.0, 90.0], [-180.0, 180.0]
+    chars, bits, value, even = [], 0, 0, True
+    while len(chars) < precision:
+        rng, coord = (lon_range, lon) if even else (lat_range, lat)
+        middle = (rng[0] + rng[1]) / 2
+        value <<= 1
+        if coord >= middle:
+            value |= 1
+            rng[0] = middle
+        else:
+            rng[1] = middle
+        even = not even
+        bits += 1
+        if bits == 5:
+            chars.append(_BASE32[value])
+            bits = value = 0
+    return "".join(chars)
+
+
+def cells_around(lat: float, lon: float, radius_m: float = NEARBY_RADIUS_M) -> list[str]:
+    """The cells that together cover every point within ``radius_m`` of (lat, lon)."""
+    dlat = math.degrees(radius_m / EARTH_RADIUS_M)
+    dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
+    corners = [(lat + a * dlat, lon + b * dlon) for a in (-1, 1) for b in (-1, 1)]
+    return sorted({geohash(la, lo) for la, lo in corners})

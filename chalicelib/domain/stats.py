@@ -167,11 +167,23 @@ def parse_scope(text: str | None, *, kinds: tuple[str, ...] = SCOPE_KINDS) -> st
     return scope
 
 
-def _parse_day(text: str, name: str) -> date:
+# Days a query may name (SPEC §11: an out-of-range date is a 4xx, never an overflow).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def parse_day(text: str, name: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationFailed(f"bad {name}", fields={name: "must be a date YYYY-MM-DD"}) from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationFailed(f"bad {name}", fields={
+            name: f"must be between {EARLIEST_DAY.isoformat()} and {LATEST_DAY.isoformat()}"})
+    return day
+
+
+_parse_day = parse_day
 
 
 def date_range(start: str | None, end: str | None, today: date, default_days: int = 30) -> tuple[date, date]:

@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
+from chalicelib.domain import characters
 from chalicelib.domain.places import locate
 from chalicelib.domain.reference import (
     CATEGORY_CODES,
@@ -35,6 +36,14 @@ def _length(value: str, low: int, high: int) -> str:
     return text
 
 
+def _line(value: str, low: int, high: int) -> str:
+    """One line of text: tab and newline belong only in long text (SPEC §11 "Text")."""
+    text = _length(value, low, high)
+    if any(ch in text for ch in "\t\n\r"):
+        raise ValueError("must be one line (no tab or line break)")
+    return text
+
+
 class Reporter(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -45,7 +54,7 @@ class Reporter(BaseModel):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str | None) -> str | None:
-        return _length(v, 2, 100) if v else None
+        return _line(v, 2, 100) if v else None
 
     @field_validator("email")
     @classmethod
@@ -95,7 +104,7 @@ class Submission(BaseModel):
     @field_validator("title")
     @classmethod
     def _title(cls, v: str) -> str:
-        return _length(v, 5, 150)
+        return _line(v, 5, 150)
 
     @field_validator("description")
     @classmethod
@@ -176,7 +185,8 @@ def _cross_field(data: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     regency = regions().regencies.get(str(data.get("regency_code")))
     province = data.get("province_code")
-    if regency and province in regions().provinces and regency.province_code != province:
+    if regency and isinstance(province, str) and province in regions().provinces \
+            and regency.province_code != province:
         errors["regency_code"] = "this regency/city is not in the chosen province"
     if (data.get("latitude") is None) != (data.get("longitude") is None):
         errors["latitude" if data.get("latitude") is None else "longitude"] = "give both coordinates or none"
@@ -253,7 +263,7 @@ def locate_place(submission: Submission) -> Submission:
 def parse_submission(data: Any, today: date) -> Submission:
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", fields={"body": "must be an object"})
-    fields = _cross_field(data)
+    fields = {**_cross_field(data), **characters.refused_fields(data)}
     try:
         submission = Submission.model_validate(data, context={"today": today})
     except ValidationError as error:

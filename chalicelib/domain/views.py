@@ -50,6 +50,8 @@ def _base(c: Complaint, now: datetime) -> dict[str, Any]:
         "anonymous": c.anonymous,
         "confidential": c.confidential,
         "incident_date": c.incident_date,
+        "supporters": c.supporters,
+        "duplicate_of": c.duplicate_of,
     }
 
 
@@ -132,5 +134,5 @@ def inbox_item(c: Complaint, now: datetime) -> dict[str, Any]:
     base = _base(c, now)
     keep = ("tracking_id", "kind", "category", "category_label", "status", "status_label", "agency_id",
             "agency_name", "province_code", "regency_code", "submitted_at", "updated_at", "deadlines",
-            "overdue", "escalation_level", "returns", "anonymous", "confidential")
+            "overdue", "escalation_level", "returns", "anonymous", "confidential", "supporters", "duplicate_of")
     return {"title": c.title, **{k: base[k] for k in keep}, "escalated_to": list(c.escalated_to)}

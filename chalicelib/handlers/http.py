@@ -14,6 +14,7 @@ from chalice import Response
 from chalice.app import Request
 
 from chalicelib.config import get_settings
+from chalicelib.domain import characters
 from chalicelib.errors import MalformedBody, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 JSON = "application/json"
@@ -57,9 +58,15 @@ def parse_body(request: Request, *, allow_form: bool = False) -> tuple[Any, bool
     if not body.strip():
         raise MalformedBody("the body is empty: send a JSON object")
     try:
-        return json.loads(body.decode("utf-8"), parse_constant=_reject_constant), False
+        data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as error:
         raise MalformedBody(f"the body is not valid JSON: {error}") from None
+    except RecursionError:  # thousands of nested brackets: refused before anything looks at them
+        raise MalformedBody("the body nests too deeply") from None
+    if characters.depth(data) > characters.MAX_DEPTH:
+        raise MalformedBody(f"the body nests more than {characters.MAX_DEPTH} levels deep")
+    characters.check(data)
+    return data, False
 
 
 def json_object(request: Request) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
+from chalicelib.config import get_settings
 from chalicelib.errors import DomainError
 from chalicelib.handlers import http
 from chalicelib.lazy import lazy
@@ -70,12 +71,8 @@ def split_format(name: str) -> tuple[str, str]:
 
 
 def _endpoint_url() -> str:
-    request = bp.current_request
-    host = request.headers.get("host")
-    path = (request.context or {}).get("path") or ""
-    prefix = path[:path.find(BASE + "/")] if BASE + "/" in path else ""
-    proto = request.headers.get("x-forwarded-proto", "http")
-    return f"{proto}://{host}{prefix}{BASE}" if host else BASE
+    """From the PUBLIC_BASE_URL setting, never from the request's Host (SPEC §11)."""
+    return get_settings().public_base_url + BASE
 
 
 @georeport
@@ -113,7 +110,9 @@ def create_request(fmt: str) -> Response:
         form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise open311.Open311Error.of(400, "the form is not valid UTF-8") from None
-    api_key = (form.get("api_key") or [None])[-1] or http.query(request).get("api_key")
+    if "api_key" in http.query(request):  # a URL is logged by every proxy on the way: never a key in it
+        raise open311.Open311Error.of(400, "send api_key in the form body, not in the URL")
+    api_key = (form.get("api_key") or [None])[-1]
     answer, token = service.create_request(form, api_key)
     # The body is GeoReport's, exactly; the reporter's token (shown once) travels in a header.
     return render(fmt, "service_requests", answer, 201, {"X-Reporter-Token": token})

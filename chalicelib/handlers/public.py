@@ -55,9 +55,6 @@ def file_complaint():
     # A form page carries its own key (hidden field), so a plain form posted twice files once.
     key = ((request.headers.get("idempotency-key") or "").strip()
            or next((v.strip() for v in reversed(form.get("idempotency_key", [])) if v.strip()), None))
-    if key and len(key) > submit.MAX_IDEMPOTENCY_KEY:
-        raise ValidationFailed("Idempotency-Key too long",
-                               fields={"Idempotency-Key": f"at most {submit.MAX_IDEMPOTENCY_KEY} characters"})
     if not from_form or http.wants_json(request):
         return http.respond(submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context,
                                           lang=reader), 201)

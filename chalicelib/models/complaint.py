@@ -5,7 +5,10 @@ Indexes on the complaints table (all projected in full, so a page is one Query):
 - ``scope1-index`` … ``scope3-index``: the ancestor at depth 1..3 of the holding agency, so a
   coordinator's inbox (their agency and everything below) is one Query; ``scope0`` is national;
 - ``due-index``: sparse, only open reports with a next reminder/escalation/auto-close time, keyed
-  on that time, so the sweep reads only what is due.
+  on that time, so the sweep reads only what is due;
+- ``nearby-index``: sparse, only reports a citizen may find near them (with a point, not
+  confidential, still being handled; SPEC §12), keyed on ``<geohash of 5>#<category>`` and the
+  submission time, so "this category near here in the last 60 days" is one Query per cell.
 """
 
 from __future__ import annotations
@@ -43,6 +46,12 @@ class DueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
+class NearbyIndex(GlobalSecondaryIndex):
+    Meta = gsi_meta("nearby-index")
+    near_pk = UnicodeAttribute(hash_key=True)
+    submitted_key = UnicodeAttribute(range_key=True)
+
+
 class ComplaintModel(Model):
     Meta = meta("complaints", stream_view_type="NEW_AND_OLD_IMAGES")
 
@@ -68,6 +77,7 @@ class ComplaintModel(Model):
     scope3 = UnicodeAttribute(null=True)
     due_pk = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    near_pk = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # Everything else of the domain record, as one JSON document (see models/mapping.py).
     body = JSONAttribute()
@@ -79,6 +89,7 @@ class ComplaintModel(Model):
     scope2_index = _scope_index(2)()
     scope3_index = _scope_index(3)()
     due_index = DueIndex()
+    nearby_index = NearbyIndex()
 
 
 SCOPE_INDEXES = (ComplaintModel.scope0_index, ComplaintModel.scope1_index,

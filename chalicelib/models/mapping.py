@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.complaint import Complaint, Event
+from chalicelib.domain.places import geohash
 from chalicelib.models.complaint import ComplaintModel, EventModel
 
 _DATETIME_FIELDS = ("submitted_at", "updated_at", "first_forwarded_at", "first_response_at",
@@ -32,6 +33,10 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def near_key(cell: str, category: str) -> str:
+    return f"{cell}#{category}"
+
+
 def to_model(c: Complaint, next_due: datetime | None) -> ComplaintModel:
     body: dict[str, Any] = {}
     for name in Complaint.__dataclass_fields__:
@@ -55,6 +60,7 @@ def to_model(c: Complaint, next_due: datetime | None) -> ComplaintModel:
         status=str(c.status), agency_id=c.agency_id, agency_path=path, version=c.version,
         overdue=c.overdue, body=body,
         due_pk=DUE_PARTITION if next_due else None, due_at=utc_key(next_due) if next_due else None,
+        near_pk=near_key(geohash(c.latitude, c.longitude), c.category) if c.listed_nearby else None,
         **scopes,
     )
 

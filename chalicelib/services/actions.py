@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import clock
-from chalicelib.domain import agencies, notices, views
+from chalicelib.domain import agencies, characters, notices, views
 from chalicelib.domain.agencies import Agency
 from chalicelib.domain.complaint import (
+    ACTIONS,
     STAFF_ACTIONS,
     Actor,
     apply_action,
@@ -23,9 +24,6 @@ from chalicelib.domain.complaint import (
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, participation, reports, store
-
-_METRICS = {"forward": "ComplaintForwarded", "return": "ComplaintReturned", "resolve": "ComplaintResolved",
-            "reject": "ComplaintRejected", "respond": "ComplaintResponded", "request_info": "InformationRequested"}
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -42,6 +40,7 @@ def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
     unknown = set(data) - {"action", "note", "agency_id"}
     for name in sorted(unknown):
         fields[name] = "unknown field"
+    fields.update(characters.refused_fields(data))
     if fields:
         raise ValidationFailed("the action is not valid", fields=fields)
     return action, note, agency_id
@@ -79,7 +78,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
                                  return_queue=return_queue)
     saved = store.update(before, after, events, now, notices.for_change(before, after, events))
     participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
-    count(_METRICS[action])
+    count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})
     return views.staff_view(saved, now)

@@ -40,6 +40,13 @@ class AgencyChanges(BaseModel):
         except EmailNotValidError:
             raise ValueError("each must be a valid e-mail address") from None
 
+    @field_validator("name", "emails", mode="before")
+    @classmethod
+    def _not_null(cls, v: Any) -> Any:
+        if v is None:  # a directory entry without a name breaks every page that lists it
+            raise ValueError("required: it cannot be removed")
+        return v
+
     @field_validator("webhook_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
@@ -71,6 +78,34 @@ class NewAgency(AgencyChanges):
         return v
 
 
+def _region_of(new: NewAgency, parent: AgencyModel) -> tuple[str | None, str | None]:
+    """The new agency's province and regency: inside its parent's, and present where its level
+    needs them (a province government has a province; a regency government and its units a regency)."""
+    province = new.province_code or parent.province_code
+    regency = new.regency_code or parent.regency_code
+    fields: dict[str, str] = {}
+    if province and province not in regions().provinces:
+        fields["province_code"] = "unknown province code"
+    elif parent.province_code and province != parent.province_code:
+        fields["province_code"] = "must be the parent agency's province"
+    elif new.level == "province" and not province:
+        fields["province_code"] = "required for a province agency"
+    known = regions().regencies.get(regency) if regency else None
+    if regency and known is None:
+        fields["regency_code"] = "unknown regency/city code"
+    elif parent.regency_code and regency != parent.regency_code:
+        fields["regency_code"] = "must be the parent agency's regency/city"
+    elif known is not None and province and known.province_code != province:
+        fields["regency_code"] = "this regency/city is not in the agency's province"
+    elif new.level == "regency" and not regency:
+        fields["regency_code"] = "required for a regency/city agency"
+    if fields:
+        raise ValidationFailed("the agency's region is not valid", fields=fields)
+    if known is not None and not province:
+        province = known.province_code
+    return province, regency
+
+
 def create_agency(data: Any) -> dict[str, Any]:
     try:
         new = NewAgency.model_validate(data)
@@ -83,12 +118,7 @@ def create_agency(data: Any) -> dict[str, Any]:
     if parent.level not in PARENT_LEVELS[new.level]:
         raise ValidationFailed("wrong parent", fields={
             "parent_id": f"a {new.level} sits under a {' or '.join(sorted(PARENT_LEVELS[new.level]))}"})
-    province = new.province_code or parent.province_code
-    regency = new.regency_code or parent.regency_code
-    if province and province not in regions().provinces:
-        raise ValidationFailed("unknown province", fields={"province_code": "unknown province code"})
-    if regency and regions().regencies.get(regency) is None:
-        raise ValidationFailed("unknown regency", fields={"regency_code": "unknown regency/city code"})
+    province, regency = _region_of(new, parent)
     model = AgencyModel(new.agency_id, name=new.name, level=new.level, parent_id=parent.agency_id,
                         path=[*parent.path, new.agency_id], province_code=province, regency_code=regency,
                         emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=new.webhook_secret,

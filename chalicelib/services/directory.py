@@ -80,11 +80,27 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(value, dict) or not isinstance(value.get("k"), dict):
+        if not isinstance(value, dict) or not _is_key(value.get("k")):
+            raise ValueError
+        stamp = value.get("t", 0)
+        if isinstance(stamp, bool) or not isinstance(stamp, int | float):
             raise ValueError
         return value
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         raise BadRequest("invalid cursor", fields={"cursor": "not a cursor this API gave out"}) from None
+
+
+def _is_key(key: Any) -> bool:
+    """A DynamoDB key as this API writes it: a few attributes, each one string or number. A forged
+    cursor of any other shape is refused here, before it reaches DynamoDB (SPEC §11)."""
+    if key == {"start": True}:  # the directory's "from the top of the next index" mark
+        return True
+    if not isinstance(key, dict) or len(key) > 6:
+        return False
+    return all(isinstance(name, str) and isinstance(attr, dict) and len(attr) == 1
+               and next(iter(attr)) in ("S", "N") and isinstance(next(iter(attr.values())), str)
+               and len(next(iter(attr.values()))) <= 1024
+               for name, attr in key.items())
 
 
 def list_agencies(level: str | None = None, province_code: str | None = None,

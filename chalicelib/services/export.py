@@ -27,7 +27,7 @@ COLUMNS = (
     "reporter_name", "reporter_email", "reporter_phone", "first_forwarded_at", "first_response_at",
     "first_response_on_time", "resolved_at", "closed_at", "overdue", "escalation_level", "returns", "reopens",
     "rating", "verification_due", "first_response_due", "resolution_due", "reporter_reply_due", "updated_at",
-    "source",
+    "source", "supporters", "duplicate_of",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,7 +68,7 @@ def row(c: Complaint) -> list[Any]:
         _time(c.resolved_at, c), _time(c.closed_at, c), _flag(c.overdue), c.escalation_level, c.returns,
         c.reopens, "" if c.rating is None else c.rating, _time(due.get("verification"), c),
         _time(due.get("first_response"), c), _time(due.get("resolution"), c), _time(due.get("reporter_reply"), c),
-        _time(c.updated_at, c), c.source,
+        _time(c.updated_at, c), c.source, c.supporters, c.duplicate_of or "",
     ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as dtime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pynamodb.exceptions import QueryError
 
 from chalicelib.adapters import clock
-from chalicelib.domain import views
+from chalicelib.domain import stats, views
 from chalicelib.domain.complaint import Actor, Complaint, Status
 from chalicelib.domain.reference import CATEGORY_CODES, WIB
 from chalicelib.errors import BadRequest, ValidationFailed, transient_code, unavailable
@@ -61,9 +61,9 @@ def parse_filters(params: dict[str, str]) -> dict[str, Any]:
     for name in ("from", "to"):
         raw = params.get(name)
         try:
-            filters[name] = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            fields[name] = "a date, YYYY-MM-DD"
+            filters[name] = stats.parse_day(raw, name) if raw else None
+        except ValidationFailed as error:
+            fields.update(error.fields)
     if filters.get("from") and filters.get("to") and filters["from"] > filters["to"]:
         fields["to"] = "must not be before from"
     if fields:
@@ -106,6 +106,14 @@ def _query(actor: Actor, filters: dict[str, Any], limit: int,
     return items, result.page_iter.last_evaluated_key
 
 
+def _fits(start: dict[str, Any], index: Any, scope_value: str, stamp: float) -> bool:
+    """A cursor names exactly the keys of this index's items, in this inbox, made in the past."""
+    keys = [part["AttributeName"] for part in index._get_schema()["key_schema"]]
+    names = {"tracking_id", *keys}
+    return (set(start) == names and start[keys[0]] == {"S": scope_value}
+            and all("S" in value for value in start.values()) and stamp <= time.time() + 60)
+
+
 def page(actor: Actor, filters: dict[str, Any], limit: int = 50, cursor: str | None = None) -> dict[str, Any]:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed("bad limit", fields={"limit": f"must be 1–{MAX_LIMIT}"})
@@ -118,6 +126,8 @@ def page(actor: Actor, filters: dict[str, Any], limit: int = 50, cursor: str | N
         if time.time() - float(state.get("t", 0)) > CURSOR_LIFETIME:
             raise BadRequest("expired cursor", fields={"cursor": "expired: start again without a cursor"})
         start = state["k"]
+        if not _fits(start, index, scope_value, float(state["t"])):
+            raise BadRequest("invalid cursor", fields={"cursor": "not a cursor this API gave out"})
     items: list[Complaint] = []
     try:
         for _ in range(MAX_PAGES_PER_REQUEST):

@@ -11,14 +11,24 @@ from pynamodb.exceptions import DoesNotExist, GetError
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
-from chalicelib.errors import NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from chalicelib.lazy import lazy
 from chalicelib.models import AgencyModel, ApiKeyModel
 
 participation = lazy("chalicelib.services.participation")
 
 ROLES = ("national_admin", "coordinator", "officer", "open311")
-KEY_FORMAT = re.compile(r"^lpr_[a-z0-9]{8}_[A-Za-z0-9_\-]{32,64}$")
+KEY_FORMAT = re.compile(r"^lpr_[a-z0-9]{8,16}_[A-Za-z0-9_\-]{32,64}$")  # 8: keys issued before 64-bit ids
+
+
+def _unused_key_id() -> str:
+    """64 random bits (a collision is ~1 in 4 billion after 4 billion keys), checked against the
+    ids already issued; the key itself is written only if its hash is new (a conditional put)."""
+    for _ in range(3):
+        key_id = secrets.token_hex(8)
+        if not list(ApiKeyModel.key_id_index.query(key_id, limit=1)):
+            return key_id
+    raise Conflict("could not pick an unused key id; please retry")
 
 
 def issue(role: str, agency_id: str, label: str | None = None) -> dict[str, Any]:
@@ -30,7 +40,7 @@ def issue(role: str, agency_id: str, label: str | None = None) -> dict[str, Any]
         raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
     if role == "national_admin" and agency.level != "national":
         raise ValidationFailed("bad agency", fields={"agency_id": "a national_admin belongs to the national agency"})
-    key_id = secrets.token_hex(4)
+    key_id = _unused_key_id()
     key = f"lpr_{key_id}_{secrets.token_urlsafe(32)}"
     now = clock.now().isoformat()
     ApiKeyModel(hash_secret(key), key_id=key_id, role=role, agency_id=agency_id, label=label,

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import math
+import secrets
+import time
+from datetime import timedelta
 from typing import Any
 
-from chalicelib.domain import places
-from chalicelib.errors import NotInARegency, ValidationFailed
+from chalicelib.adapters import clock
+from chalicelib.domain import identifiers, places
+from chalicelib.domain.complaint import status_label
+from chalicelib.domain.complaint import support as support_report
+from chalicelib.domain.reference import CATEGORY_CODES
+from chalicelib.errors import NotInARegency, StaleVersion, ValidationFailed
+from chalicelib.observability import count, logger
+from chalicelib.services import reports, store
+from chalicelib.services.submit import check_idempotency_key
 
 
 def coordinate(raw: Any, name: str, low: float, high: float) -> float:
@@ -32,3 +42,73 @@ def locate(lat: float, lon: float) -> dict[str, Any]:
     if place is None:
         raise NotInARegency("the point is not inside any Indonesian regency or city (the sea, or abroad)")
     return {"province_code": place.province_code, "regency_code": place.regency_code, "name": place.name}
+
+
+# --- nearby reports -------------------------------------------------------------------------------
+
+NEARBY_DAYS = 60
+NEARBY_SHOWN = 20
+PER_CELL = 100
+
+
+def nearby(lat: float, lon: float, category: str | None) -> dict[str, Any]:
+    """Open, non-confidential reports of ``category`` within 1 km filed in the last 60 days, nearest
+    first. One Query of the nearby index per covering cell (at most four); never a Scan."""
+    if not category:
+        raise ValidationFailed("category is required", fields={"category": "required: see GET /categories"})
+    if category not in CATEGORY_CODES:
+        raise ValidationFailed("unknown category", fields={"category": "unknown category: see GET /categories"})
+    now = clock.now()
+    found = []
+    for c in store.nearby(places.cells_around(lat, lon), category, now - timedelta(days=NEARBY_DAYS), PER_CELL):
+        if not c.listed_nearby:  # the index is written with the report: this is only a guard
+            continue
+        distance = places.distance_m(lat, lon, c.latitude, c.longitude)
+        if distance <= places.NEARBY_RADIUS_M:
+            found.append((distance, c))
+    found.sort(key=lambda pair: (pair[0], pair[1].tracking_id))
+    return {"reports": [{"tracking_id": c.tracking_id, "title": c.title, "status": str(c.status),
+                         "status_label": status_label(c.status), "distance_m": round(distance),
+                         "supporters": c.supporters, "submitted_at": c.submitted_at.isoformat()}
+                        for distance, c in found[:NEARBY_SHOWN]]}
+
+
+# --- support ---------------------------------------------------------------------------------------
+
+SUPPORT_KEY_DAYS = 61  # a support key is remembered for as long as the report can be listed nearby
+# Supports of one report are version-checked writes of the same item: under a burst most lose the
+# race, read again and retry after a short random pause.
+SUPPORT_ATTEMPTS = 10
+
+
+def _marker_id(tracking_id: str, key: str) -> str:
+    return f"support#{tracking_id}#{identifiers.hash_secret(key)}"
+
+
+def support(tracking_id: str, idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
+    """Count one supporter per Idempotency-Key (SPEC §12). Returns the answer and whether this
+    request counted. Concurrent supports each count: a lost version race is read again and retried."""
+    key = (idempotency_key or "").strip()
+    if not key:
+        raise ValidationFailed("Idempotency-Key is required", fields={
+            "Idempotency-Key": "required: one key per supporter, so a resent support counts once"})
+    check_idempotency_key(key)  # the same rule as filing
+    tracking_id = reports.checked_id(tracking_id)
+    for attempt in range(SUPPORT_ATTEMPTS):
+        before = store.get(tracking_id, consistent=True)
+        after = support_report(before)
+        now = clock.now()
+        try:
+            saved = store.update_once(before, after, _marker_id(tracking_id, key),
+                                      now + timedelta(days=SUPPORT_KEY_DAYS), [], now)
+        except store.AlreadyDone:
+            return {"tracking_id": tracking_id, "supporters": before.supporters, "counted": False}, False
+        except StaleVersion:
+            if attempt == SUPPORT_ATTEMPTS - 1:
+                raise
+            time.sleep((0.01 + secrets.randbelow(40) / 1000) * (1 + attempt / 2))
+            continue
+        count("ComplaintSupported", category=saved.category)
+        logger.info("complaint supported", extra={"supporters": saved.supporters})
+        return {"tracking_id": tracking_id, "supporters": saved.supporters, "counted": True}, True
+    raise AssertionError("unreachable")

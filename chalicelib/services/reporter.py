@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import clock
+from chalicelib.domain import characters, notices, views
 from chalicelib.domain import complaint as lifecycle
-from chalicelib.domain import notices, views
 from chalicelib.errors import Unauthorized, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import reports, store
@@ -25,6 +25,7 @@ def reply(tracking_id: str, token: str | None, data: dict[str, Any],
           reply_key: str | None = None) -> dict[str, Any]:
     """Add a reply. With a ``reply_key`` (Idempotency-Key header, or the page's hidden field), the
     same reply sent again is recorded once and answered with the report as it stands."""
+    characters.check(data)
     message = data.get("message", data.get("note"))
     if not isinstance(message, str):
         raise ValidationFailed("a message is required", fields={"message": "required"})
@@ -42,6 +43,7 @@ def reply(tracking_id: str, token: str | None, data: dict[str, Any],
 
 
 def feedback(tracking_id: str, token: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    characters.check(data)
     decision = data.get("decision")
     rating = data.get("rating")
     comment = data.get("comment") or ""

@@ -133,7 +133,7 @@ def sort_rows(rows: list[dict[str, Any]], sort: str | None) -> list[dict[str, An
 
 
 def _describe(m: AgencyModel) -> dict[str, Any]:
-    return {"agency_id": m.agency_id, "name": m.name, "level": m.level, "path": list(m.path or [])}
+    return {"agency_id": m.agency_id, "name": m.name or m.agency_id, "level": m.level, "path": list(m.path or [])}
 
 
 def children_of(agency_id: str) -> Iterator[AgencyModel]:

@@ -22,7 +22,16 @@ from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
 from chalicelib.errors import TRANSIENT_CODES, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
-from chalicelib.models.mapping import event_from_model, event_to_model, from_model, iso, to_model, utc_key
+from chalicelib.models.mapping import (
+    event_from_model,
+    event_to_model,
+    from_model,
+    iso,
+    near_key,
+    to_model,
+    utc_key,
+)
+from chalicelib.models.marker import MarkerModel
 
 STAT_SHARDS = 4
 # A new notification is delivered from the stream at once; the retry job looks at it only after
@@ -123,8 +132,12 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     return rows
 
 
+class AlreadyDone(Exception):
+    """The transaction's guard (its first item, a marker put-if-absent) says it was done before."""
+
+
 def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
-         agency_check: bool = False) -> None:
+         agency_check: bool = False, guarded: bool = False) -> None:
     """Run a transaction; retry transaction conflicts (on shared counter items) and throttling."""
     for attempt in range(4):
         try:
@@ -138,6 +151,8 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
                 if agency_check and reasons[0] == "ConditionalCheckFailed":
                     raise ValidationFailed("unknown agency", fields={
                         "target_agency_id": "unknown agency: see GET /agencies"}) from None
+                if guarded and reasons[0] == "ConditionalCheckFailed":
+                    raise AlreadyDone() from None
                 raise StaleVersion(stale_message) from None
             retryable = "TransactionConflict" in reasons or bool(transient_code(error)) \
                 or any(r in TRANSIENT_CODES for r in reasons)
@@ -184,3 +199,37 @@ def update(before: Complaint, after: Complaint, events: list[Event], now: dateti
     return after
 
 
+
+
+def update_once(before: Complaint, after: Complaint, marker_id: str, expires_at: datetime,
+                events: list[Event], now: datetime) -> Complaint:
+    """A change made at most once per marker (a support under its Idempotency-Key): the marker is
+    put-if-absent in the same transaction as the version-checked report. Raises ``AlreadyDone``
+    when the marker exists, ``StaleVersion`` when the report changed since ``before``."""
+    after = after.evolve(version=before.version + 1)
+    model = to_model(after, escalation.next_due_at(after, now, limits()))
+    marker = MarkerModel(marker_id, expiration=int(expires_at.timestamp()))
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(marker, condition=MarkerModel.id.does_not_exist())
+        tx.save(model, condition=ComplaintModel.version == before.version)
+        for seq, event in enumerate(events):
+            tx.save(event_to_model(after.tracking_id, event, seq))
+        _add_stats(tx, stats.delta(before, after))
+
+    _run(write, guarded=True)
+    return after
+
+
+def nearby(cells: Iterable[str], category: str, since: datetime, per_cell: int) -> list[Complaint]:
+    """Reports listed near a point: one Query of the sparse nearby index per cell, newest first."""
+    found: list[Complaint] = []
+    try:
+        for cell in cells:
+            query = ComplaintModel.nearby_index.query(
+                near_key(cell, category), ComplaintModel.submitted_key >= utc_key(since),
+                scan_index_forward=False, limit=per_cell, page_size=per_cell)
+            found.extend(from_model(m) for m in query)
+    except QueryError as error:
+        raise _unavailable(error) from error
+    return found

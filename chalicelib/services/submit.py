@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from contextvars import ContextVar
 from datetime import datetime
@@ -38,11 +39,21 @@ from chalicelib.domain.deadlines import verification_deadline
 from chalicelib.domain.language import DEFAULT as DEFAULT_LANGUAGE
 from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
-from chalicelib.errors import IdempotencyConflict, RequestInProgress, transient_code, unavailable
+from chalicelib.errors import (
+    IdempotencyConflict,
+    RequestInProgress,
+    ValidationFailed,
+    transient_code,
+    unavailable,
+)
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, store
 
 MAX_IDEMPOTENCY_KEY = 128
+# Long enough not to be guessed (the replayed answer carries the reporter token, sealed with the
+# key) and plain enough to log-safe compare: SPEC §11.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:\-]{16,128}")
+IDEMPOTENCY_KEY_RULE = "16–128 characters: letters, digits, '.', '_', ':' or '-'"
 PERSISTENCE_ATTEMPTS = 4
 # The answer of the filing running in this request, for when its idempotency record cannot be updated.
 _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
@@ -156,9 +167,15 @@ def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
     return wrapped, config
 
 
+def check_idempotency_key(key: str | None) -> None:
+    if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+        raise ValidationFailed("the Idempotency-Key is not valid", fields={"Idempotency-Key": IDEMPOTENCY_KEY_RULE})
+
+
 def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = None,
            lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """File ``data``; ``lang`` is the reporter's language when the body does not say (``lang``)."""
+    check_idempotency_key(idempotency_key)
     now = clock.now()
     submission = validate(data, now, lang)
     if not idempotency_key:

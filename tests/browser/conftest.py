@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,16 @@ def phone_page(browser, stack):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """``axe(page)`` fails the test with every WCAG 2.1 A/AA violation axe-core finds on the page
+    (tests/browser/axe.py: the pinned npm package, installed at test time, injected from disk)."""
+    from tests.browser import axe as axe_core
+
+    try:
+        axe_core.source()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+        unavailable(f"axe-core could not be installed: {error}")
+    return axe_core.assert_accessible

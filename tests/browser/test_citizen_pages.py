@@ -287,3 +287,44 @@ def test_the_pages_fit_a_360_px_phone(phone_page, artifacts):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(artifacts / "track-360.png"), full_page=True)
     assert (artifacts / "form-360.png").stat().st_size > 0
+
+
+def test_axe_finds_no_wcag_violation_on_the_citizen_pages(page, stack, axe):
+    # The form, in both languages
+    page.goto("/")
+    axe(page)
+    page.goto("/?lang=en")
+    axe(page)
+    # The form with an error only the server can find, shown by its field
+    page.goto("/")
+    fill_report(page)
+    page.fill("#reporter_email", "siti@exa_mple.com")
+    page.click("#submit")
+    page.wait_for_selector("#error-reporter_email:not([hidden])")
+    axe(page)
+    # The receipt
+    page.fill("#reporter_email", "siti@example.com")
+    page.click("#submit")
+    tracking_id, token = receipt_of(page)
+    axe(page)
+    # The tracking page: the lookup, the public view, the reporter's view with its forms
+    page.goto("/track")
+    axe(page)
+    page.goto(f"/track?tracking_id={tracking_id}")
+    axe(page)
+    page.fill("#reporter_token", token)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#reply-form")
+    axe(page)
+    # The scorecards page
+    page.goto("/dashboard")
+    axe(page)
+
+
+def test_the_accessibility_check_can_fail(page, axe):
+    # Given a page axe finds clean, when an image without a text alternative appears in it
+    page.goto("/track")
+    page.evaluate("() => document.querySelector('main').append(document.createElement('img'))")
+    # Then the check fails, naming the rule
+    with pytest.raises(AssertionError, match="image-alt"):
+        axe(page)

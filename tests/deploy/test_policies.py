@@ -231,8 +231,17 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         client.http.get(f"/complaints/{tid}/timeline")
         client.http.post("/attachments", headers={"Content-Type": "application/json"},
                          body=json.dumps({"filename": "foto.jpg", "content_type": "image/jpeg", "size": 1000}))
+        # a report filed at a point, found nearby and supported (SPEC §12)
+        placed = client.http.post("/complaints", headers={"Content-Type": "application/json"}, body=json.dumps(
+            valid_report(category="health", latitude=-5.1436, longitude=119.4075)))
+        assert placed.status_code == 201, placed.body
+        nearby = client.http.get("/complaints/nearby?lat=-5.1437&long=119.4076&category=health")
+        assert body(placed)["tracking_id"] in [r["tracking_id"] for r in body(nearby)["reports"]]
+        supported = client.http.post(f"/complaints/{body(placed)['tracking_id']}/support",
+                                     headers={"Idempotency-Key": uuid.uuid4().hex})
+        assert supported.status_code == 201, supported.body
         for path in ("/categories", "/regions", "/regions/73", "/agencies?regency_code=73.71", "/stats",
-                     "/stats?scope=province:73"):
+                     "/stats?scope=province:73", "/regions/locate?lat=-5.1436&long=119.4075"):
             assert client.http.get(path).status_code == 200, path
     pump_as_lambda(pump)
     with running("api_handler"):

@@ -72,7 +72,7 @@ def test_script_in_text_is_stored_and_returned_inert(stack):
 
 
 def test_replayed_and_conflicting_idempotency_keys(stack):
-    headers = {"Idempotency-Key": "e2e-key-1"}
+    headers = {"Idempotency-Key": "e2e-key-1-replayed-twice"}
     first = stack.post("/complaints", json=valid_report(), headers=headers)
     replay = stack.post("/complaints", json=valid_report(), headers=headers)
     assert first.status_code == replay.status_code == 201 and first.json() == replay.json()

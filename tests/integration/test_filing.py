@@ -161,7 +161,7 @@ def test_known_target_agency_is_accepted(client):
 
 
 def test_idempotency_key_replays_the_first_answer_and_files_once(client):
-    headers = {"Idempotency-Key": "form-7f3a9c"}
+    headers = {"Idempotency-Key": "form-7f3a9c-0001-replay"}
     first = file(client, headers=headers)
     again = file(client, headers=headers)
     assert first.status_code == again.status_code == 201
@@ -172,7 +172,7 @@ def test_idempotency_key_replays_the_first_answer_and_files_once(client):
 
 
 def test_filing_costs_at_most_three_round_trips_and_no_scan(client, dynamodb_calls):
-    file(client, headers={"Idempotency-Key": "calls-1"})
+    file(client, headers={"Idempotency-Key": "calls-1-round-trips"})
     assert dynamodb_calls.total <= 3, dynamodb_calls.counts
     dynamodb_calls.reset()
     file(client, valid_report(target_agency_id="dinas-pupr-kota-makassar"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 
 from tests.factories import valid_report
 from tests.fixtures import body
+from tests.staff import MAKASSAR, act, staff_view
 
 
 def test_locate_answers_the_regency_and_province(client):
@@ -96,3 +99,138 @@ def test_neither_a_regency_nor_a_point_is_422_on_regency_code(client):
     assert answer.status_code == 422
     fields = body(answer)["error"]["fields"]
     assert "regency_code" in fields and "province_code" in fields
+
+
+# --- nearby reports ------------------------------------------------------------------------------
+
+# Lapangan Karebosi, Makassar, and points at known distances from it (1° of latitude ≈ 111.2 km).
+HERE = (-5.1347, 119.4128)
+
+
+def _north(metres: float) -> tuple[float, float]:
+    return HERE[0] + metres / 111_195, HERE[1]
+
+
+def _at(client, where, **overrides) -> str:
+    report = valid_report(latitude=where[0], longitude=where[1], **overrides)
+    answer = _file(client, report)
+    assert answer.status_code == 201, answer.body
+    return body(answer)["tracking_id"]
+
+
+def _nearby(client, category="infrastructure", where=HERE):
+    answer = client.http.get(f"/complaints/nearby?lat={where[0]}&long={where[1]}&category={category}")
+    assert answer.status_code == 200, answer.body
+    return body(answer)["reports"]
+
+
+def test_nearby_lists_open_public_reports_of_the_category_within_1_km(client, staff, clock_at, dynamodb_calls):
+    from datetime import timedelta
+
+    from chalicelib.adapters import clock
+
+    # Given, 61 days ago, a report 100 m away
+    now = clock.now()
+    clock_at(now - timedelta(days=61))
+    old = _at(client, _north(100))
+    clock_at(now)
+    # And today: one 200 m away, one 1.5 km away, one of another category, one confidential,
+    # one archived (rejected) and one without a point
+    near = _at(client, _north(200))
+    far = _at(client, _north(1500))
+    health = _at(client, _north(100), category="health")
+    confidential = _at(client, _north(100), confidential=True)
+    rejected = _at(client, _north(100))
+    coordinator = staff.headers("coordinator", MAKASSAR)
+    assert act(client, coordinator, rejected, "reject", note="Laporan ganda").status_code == 200
+    nowhere = body(_file(client, valid_report()))["tracking_id"]
+    # When a citizen at Karebosi looks for infrastructure reports near them
+    dynamodb_calls.reset()
+    listed = _nearby(client)
+    # Then only the open, public one within 1 km of the last 60 days is there, with its distance
+    ids = [r["tracking_id"] for r in listed]
+    assert near in ids
+    assert not {old, far, health, confidential, rejected, nowhere} & set(ids)
+    mine = next(r for r in listed if r["tracking_id"] == near)
+    assert abs(mine["distance_m"] - 200) <= 2
+    assert mine["supporters"] == 0 and mine["status"] == "submitted"
+    assert [r["distance_m"] for r in listed] == sorted(r["distance_m"] for r in listed)
+    # And it cost at most four index Queries, never a Scan
+    assert dynamodb_calls.counts["Scan"] == 0
+    assert 1 <= dynamodb_calls.counts["Query"] <= 4 and dynamodb_calls.total == dynamodb_calls.counts["Query"]
+    # And the health report is found under its own category
+    assert health in [r["tracking_id"] for r in _nearby(client, "health")]
+
+
+def test_a_report_leaves_the_nearby_list_when_it_is_closed(client, staff):
+    tid = _at(client, _north(300))
+    assert tid in [r["tracking_id"] for r in _nearby(client)]
+    assert act(client, staff.headers("coordinator", MAKASSAR), tid, "reject", note="Bukan laporan").status_code == 200
+    assert tid not in [r["tracking_id"] for r in _nearby(client)]
+
+
+@pytest.mark.parametrize(("query", "field"), [
+    ("lat=-5.13&long=119.41", "category"), ("lat=-5.13&long=119.41&category=potholes", "category"),
+    ("long=119.41&category=health", "lat"),
+])
+def test_nearby_needs_a_point_and_a_known_category(client, query, field):
+    answer = client.http.get(f"/complaints/nearby?{query}")
+    assert answer.status_code == 422
+    assert field in body(answer)["error"]["fields"]
+
+
+# --- support -------------------------------------------------------------------------------------
+
+def _support(client, tracking_id, key):
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return client.http.post(f"/complaints/{tracking_id}/support", headers=headers)
+
+
+def test_support_counts_once_per_idempotency_key(client, staff):
+    tid = _at(client, _north(400))
+    # When one citizen supports twice with the same key (a double tap), and another once
+    first, again = _support(client, tid, "citizen-a-0000000001"), _support(client, tid, "citizen-a-0000000001")
+    other = _support(client, tid, "citizen-b-0000000001")
+    # Then it counts two supporters; the resend says so without counting
+    assert (first.status_code, body(first)) == (201, {"tracking_id": tid, "supporters": 1, "counted": True})
+    assert (again.status_code, body(again)) == (200, {"tracking_id": tid, "supporters": 1, "counted": False})
+    assert body(other)["supporters"] == 2
+    # And the public view, the staff view, the inbox and the nearby list show it
+    assert body(client.http.get(f"/complaints/{tid}"))["supporters"] == 2
+    coordinator = staff.headers("coordinator", MAKASSAR)
+    assert staff_view(client, coordinator, tid)["supporters"] == 2
+    inbox = body(client.http.get("/agency/complaints?limit=100", headers=coordinator))["complaints"]
+    assert next(c for c in inbox if c["tracking_id"] == tid)["supporters"] == 2
+    assert next(r for r in _nearby(client) if r["tracking_id"] == tid)["supporters"] == 2
+    rows = csv.DictReader(io.StringIO(client.http.get(
+        "/agency/complaints.csv", headers=coordinator).body.decode("utf-8").removeprefix("\ufeff")))
+    assert next(r for r in rows if r["tracking_id"] == tid)["supporters"] == "2"
+
+
+def test_supports_at_the_same_moment_all_count(tables):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.services import places, submit
+
+    # Given a report; When eight citizens support it at the same moment (the moto server)
+    tid = submit.submit(valid_report(latitude=_north(450)[0], longitude=HERE[1]))["tracking_id"]
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: places.support(tid, f"together-000000000{n}"), range(8)))
+    # Then every one counted: a lost version race is read again, not lost
+    assert all(counted for _, counted in answers)
+    assert sorted(a["supporters"] for a, _ in answers) == list(range(1, 9))
+
+
+def test_support_refusals(client, staff):
+    confidential = _at(client, _north(500), confidential=True)
+    rejected = _at(client, _north(500))
+    assert act(client, staff.headers("coordinator", MAKASSAR), rejected, "reject", note="Ganda").status_code == 200
+    open_one = _at(client, _north(500))
+    # Without a key or with a bad one: 422 on the header; a confidential or archived report: 409; unknown: 404
+    for key in (None, "short", "x" * 129, "spaces are not allowed here"):
+        refused = _support(client, open_one, key)
+        assert refused.status_code == 422 and "Idempotency-Key" in body(refused)["error"]["fields"]
+    assert _support(client, confidential, "key-confidential-01").status_code == 409
+    assert _support(client, rejected, "key-rejected-000001").status_code == 409
+    assert _support(client, "LPR-2222-2222", "key-unknown-0000001").status_code == 404
+    assert body(client.http.get(f"/complaints/{open_one}"))["supporters"] == 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from chalicelib.domain import places
@@ -102,3 +104,27 @@ def test_distance_is_great_circle_metres():
     # One degree of latitude is about 111.2 km; Monas to Bundaran HI is about 2.3 km.
     assert places.distance_m(0, 110, 1, 110) == pytest.approx(111_195, rel=1e-3)
     assert places.distance_m(-6.1754, 106.8272, -6.1950, 106.8230) == pytest.approx(2_220, rel=0.05)
+
+
+def test_geohash_matches_the_published_examples():
+    # Known values (geohash.org): Jakarta's Monas and a textbook example near Jutland
+    assert places.geohash(57.64911, 10.40744, 11) == "u4pruydqqvj"
+    assert places.geohash(-6.1754, 106.8272, 5) == "qqguy"
+
+
+@pytest.mark.parametrize(("lat", "lon"), [(-6.1754, 106.8272), (0.0001, 109.3), (-10.17, 123.6),
+                                          (-2.5337, 140.7181), (5.5483, 95.3238)])
+def test_the_cells_around_a_point_cover_every_point_within_1_km(lat, lon):
+    cells = set(places.cells_around(lat, lon))
+    assert 1 <= len(cells) <= 4
+    # Every point on (and inside) the 1 km circle falls in one of the cells
+    for step in range(72):
+        for fraction in (0.5, 0.999):
+            bearing = math.radians(step * 5)
+            d = fraction * 1000 / places.EARTH_RADIUS_M
+            la = math.degrees(math.asin(math.sin(math.radians(lat)) * math.cos(d)
+                                        + math.cos(math.radians(lat)) * math.sin(d) * math.cos(bearing)))
+            lo = lon + math.degrees(math.atan2(math.sin(bearing) * math.sin(d) * math.cos(math.radians(lat)),
+                                               math.cos(d) - math.sin(math.radians(lat)) * math.sin(math.radians(la))))
+            assert places.distance_m(lat, lon, la, lo) <= 1000
+            assert places.geohash(la, lo) in cells

@@ -1,0 +1,38 @@
+"""Places (SPEC §12): reports near a point, and supporting one instead of filing it again."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from chalice.app import Request
+
+from chalicelib.handlers import http
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.lazy import lazy
+
+places = lazy("chalicelib.services.places")
+bp = Blueprint(__name__)
+
+
+def throttle_like_filing(request: Request) -> None:
+    """RATE-LIMIT SEAM: a support must be rate-limited exactly like ``POST /complaints`` (issue 14).
+    The limiter is issue 13's (safety); it had not landed on main when this route was written, so
+    nothing is limited here yet. Call that limiter, with the same key and budget as filing, here."""
+    del request
+
+
+@bp.route("/complaints/nearby", methods=["GET"])
+@endpoint
+def nearby():
+    params = http.query(bp.current_request)
+    lat, lon = places.point(params)
+    return http.respond(places.nearby(lat, lon, params.get("category")))
+
+
+@bp.route("/complaints/{tracking_id}/support", methods=["POST"], content_types=http.ANY)
+@endpoint
+def support(tracking_id: str):
+    request = bp.current_request
+    http.raw_body(request)  # an oversized body is 413 like everywhere; the body itself is not used
+    throttle_like_filing(request)
+    answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"))
+    return http.respond(answer, 201 if counted else 200)

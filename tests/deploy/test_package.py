@@ -167,11 +167,15 @@ def test_policies_are_least_privilege(template):
                     assert isinstance(resource, dict), (role_name, resource)  # from the stack, not a pattern
 
 
-def test_the_authorizer_may_only_look_keys_up(template):
+def test_the_authorizer_may_only_look_keys_up_and_note_their_daily_use(template):
     role = template["Resources"]["StaffKeyRole"]
     data = [s for s in _statements(role) if not all(a.startswith("logs:") for a in _as_list(s["Action"]))]
     assert data == [{"Sid": "ApiKeysLookup", "Effect": "Allow", "Action": ["dynamodb:GetItem"],
-                     "Resource": [{"Fn::GetAtt": ["ApiKeysTable", "Arn"]}]}]
+                     "Resource": [{"Fn::GetAtt": ["ApiKeysTable", "Arn"]}]},
+                    # SPEC §14: a key's first use of the day (participation), nothing else
+                    {"Sid": "KeyUseOncePerDay", "Effect": "Allow", "Action": ["dynamodb:UpdateItem"],
+                     "Resource": [{"Fn::GetAtt": ["ApiKeysTable", "Arn"]},
+                                  {"Fn::GetAtt": ["ParticipationTable", "Arn"]}]}]
 
 
 def test_attachments_bucket_is_private_encrypted_and_takes_browser_uploads(template):

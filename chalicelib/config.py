@@ -30,6 +30,8 @@ TABLES = (
     "participation",
     "notifications",
     "idempotency",
+    "sessions",
+    "users",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -76,6 +78,11 @@ class Settings:
     sender_email: str = setting("SENDER_EMAIL", "no-reply@lapor.example.go.id")
     # Where people open the pages: every link in a message starts here (SPEC §13).
     public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
+    # Staff accounts (SPEC §10): the Cognito user pool and its server-side app client; sessions.
+    user_pool_id: str = setting("USER_POOL_ID", "")
+    user_pool_client_id: str = setting("USER_POOL_CLIENT_ID", "")
+    session_idle_minutes: int = setting("SESSION_IDLE_MINUTES", 30, minimum=1)
+    session_max_hours: int = setting("SESSION_MAX_HOURS", 12, minimum=1)
     notifications_dlq: str = setting("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq")
     notification_max_attempts: int = setting("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
     sweep_schedule: str = setting("SWEEP_SCHEDULE", "rate(15 minutes)")

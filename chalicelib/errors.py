@@ -39,6 +39,18 @@ class Forbidden(DomainError):
     status, code = 403, "forbidden"
 
 
+class CsrfFailed(Forbidden):
+    """A state-changing request signed in by cookie without the session's CSRF token (SPEC §10)."""
+
+    code = "csrf_failed"
+
+
+class WrongCode(Unauthorized):
+    """A TOTP code that is not the current one: the same sign-in step may be answered again."""
+
+    code = "wrong_code"
+
+
 class NotFound(DomainError):
     status, code = 404, "not_found"
 

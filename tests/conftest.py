@@ -30,8 +30,9 @@ os.environ.update({
     "DEV_OUTBOX_FILE": str(_STATE / "outbox.jsonl"),
     "POWERTOOLS_METRICS_NAMESPACE": "SP4NLaporTest",
     "POWERTOOLS_DEV": "false",
+    "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",  # moto checks the staff's TOTP codes
 })
-for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "USER_POOL_ID", "USER_POOL_CLIENT_ID"):
     os.environ.pop(_var, None)
 
 # The pages read compiled catalogs (.mo, build output): compile the stale ones, as `make` does.
@@ -58,4 +59,4 @@ botocore.session.Session.create_client = _create_client
 
 STATE_DIR = _STATE
 
-pytest_plugins = ["tests.fixtures", "tests.staff", "tests.stack"]
+pytest_plugins = ["tests.fixtures", "tests.staff", "tests.stack", "tests.accounts"]

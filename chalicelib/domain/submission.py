@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
@@ -27,6 +28,7 @@ from chalicelib.errors import ValidationFailed
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")
 MAX_ATTACHMENTS = 5
+MAX_MEDIA_URL = 2000
 
 
 def _length(value: str, low: int, high: int) -> str:
@@ -93,6 +95,8 @@ class Submission(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     incident_date: date | None = None
+    # A photo or document the client hosts itself (Open311 ``media_url``; SPEC §12): https only.
+    media_url: str | None = None
     target_agency_id: str | None = None
     anonymous: bool = False
     confidential: bool = False
@@ -149,6 +153,21 @@ class Submission(BaseModel):
     def _longitude(cls, v: float | None) -> float | None:
         if v is not None and not LON_MIN <= v <= LON_MAX:
             raise ValueError("must be inside Indonesia")
+        return v
+
+    @field_validator("media_url")
+    @classmethod
+    def _media_url(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        rule = f"must be an https:// address of at most {MAX_MEDIA_URL} characters"
+        try:
+            parts = urlsplit(v)
+        except ValueError:
+            raise ValueError(rule) from None
+        if (len(v) > MAX_MEDIA_URL or parts.scheme != "https" or not parts.hostname or parts.username
+                or any(ch.isspace() or ord(ch) < 32 for ch in v)):
+            raise ValueError(rule)
         return v
 
     @field_validator("incident_date")

@@ -10,10 +10,13 @@ from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
 from chalicelib.models.notification import NotificationModel
 from chalicelib.models.participation import ParticipationModel
+from chalicelib.models.session import SessionModel
 from chalicelib.models.stats import StatModel
+from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel, ParticipationModel)
+              NotificationModel, ParticipationModel, SessionModel, UserModel)
 
 __all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel",
-           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "StatModel"]
+           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
+           "UserModel"]

@@ -63,7 +63,8 @@ def resolve(key: str | None) -> Actor:
     if stored.revoked_at:
         raise Unauthorized("unknown or revoked API key")
     participation.record_key_use(stored, clock.now())  # a write at most once a day per key
-    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)))
+    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)),
+                 key_id=stored.key_id, label=stored.label)
 
 
 def revoke(key_id: str) -> dict[str, Any]:

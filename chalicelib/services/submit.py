@@ -80,6 +80,7 @@ def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:
         agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
         address=submission.address, latitude=submission.latitude, longitude=submission.longitude,
         incident_date=submission.incident_date.isoformat() if submission.incident_date else None,
+        media_url=submission.media_url,
         target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
         confidential=submission.confidential, reporter_name=reporter.name,
         reporter_email=reporter.email, reporter_phone=reporter.phone,

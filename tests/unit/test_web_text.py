@@ -21,6 +21,9 @@ BAD_REPORTS = [
     valid_report(regency_code="32.73", latitude=1.0, address="x" * 501, incident_date="kemarin",
                  reporter={"email": "siti@example.com"}, attachments=["upl_abcdefgh1", "upl_abcdefgh1"]),
     valid_report(title="Jalan\nrusak parah", description="Jalan rusak \u202eparah di depan kampus kami."),
+    valid_report(media_url="http://foto.example.org/a.jpg"),
+    valid_report(latitude=-6.1754, longitude=106.8272),
+    {**valid_report(latitude=-5.5, longitude=110.0), "province_code": None, "regency_code": None},
 ]
 
 

@@ -13,6 +13,7 @@ its ``agency:<id>`` statistics counters (one Query per agency, run in parallel).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -40,8 +41,8 @@ DEFAULT_LIMIT = 100
 FIRST_DAY = date(2020, 1, 1)
 NATIONAL_ZONE = ZoneInfo(WIB)
 
-# Accounts per agency, supplied by the staff accounts service when it is there (issue 11).
-_accounts_counter: Callable[[list[str]], dict[str, int]] | None = None
+CONNECTED_CACHE_SECONDS = 300  # the public share connected: computed at most every 5 minutes
+_connected_cache: dict[str, tuple[float, float | None]] = {}
 
 
 def _day_marker(now: datetime) -> str:
@@ -99,12 +100,6 @@ def record_key_use(key_model: Any, now: datetime) -> None:
         return  # someone else recorded today's use first, or the table is busy: the next day will
 
 
-def use_accounts_counter(counter: Callable[[list[str]], dict[str, int]]) -> None:
-    """The accounts service registers how to count active accounts per agency."""
-    global _accounts_counter
-    _accounts_counter = counter
-
-
 # --- reads -------------------------------------------------------------------------------------
 
 def _describe(m: AgencyModel) -> dict[str, Any]:
@@ -157,7 +152,6 @@ def activities(agency_ids: list[str], *, last_actions: bool = True) -> dict[str,
     latest = {m.agency_id: m for m in ParticipationModel.batch_get([(a, LATEST) for a in agency_ids])}
     day_keys = [(a, f"day#{m.last_action_day}") for a, m in latest.items() if m.last_action_day and last_actions]
     days = {m.agency_id: m for m in ParticipationModel.batch_get(day_keys)} if day_keys else {}
-    accounts = _accounts_counter(agency_ids) if _accounts_counter else {}
     out = {}
     for agency_id in agency_ids:
         m, d = latest.get(agency_id), days.get(agency_id)
@@ -165,7 +159,7 @@ def activities(agency_ids: list[str], *, last_actions: bool = True) -> dict[str,
             last_action_at=_parse_time(d.last_action_at) if d else None,
             last_sign_in_at=_parse_time(m.last_sign_in_at) if m else None,
             last_key_use_at=_parse_time(m.last_key_use_at) if m else None,
-            active_accounts=accounts.get(agency_id, 0))
+            active_accounts=0)
     return out
 
 
@@ -173,28 +167,43 @@ def _zone(agency: dict[str, Any]) -> ZoneInfo:
     return zone_of(agency["province_code"]) if agency.get("province_code") else NATIONAL_ZONE
 
 
-def holdings(agencies: list[dict[str, Any]], now: datetime) -> dict[str, domain.Holdings]:
-    """What each agency holds now: its ``agency:<id>`` counters over every filing day, a Query each."""
+def active_accounts(agency_id: str) -> int:
+    """Enabled staff accounts of one agency: the users table's agency index, a few rows each."""
+    from chalicelib.models import UserModel
+
+    return sum(1 for _ in UserModel.agency_index.query(agency_id, filter_condition=UserModel.enabled == True,  # noqa: E712
+                                                       attributes_to_get=["user_id"]))
+
+
+def _parallel(work: Callable[[dict[str, Any]], Any], agencies: list[dict[str, Any]]) -> dict[str, Any]:
+    if not agencies:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(PARALLEL_QUERIES, len(agencies))) as pool:
+        return dict(zip([a["agency_id"] for a in agencies], pool.map(work, agencies), strict=True))
+
+
+def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True) -> list[dict[str, Any]]:
+    """Each agency's row: its markers (BatchGetItem), and per agency in parallel its accounts (a
+    Query) and, unless only "connected" is wanted, what it holds (its counters, a Query)."""
     from chalicelib.services import stats as stats_service
 
     last = now.astimezone(ZoneInfo("Asia/Jayapura")).date() + timedelta(days=1)
 
-    def one(agency: dict[str, Any]) -> tuple[str, domain.Holdings]:
+    def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings]:
+        accounts = active_accounts(agency["agency_id"])
+        if not with_holdings:
+            return accounts, domain.Holdings()
         days = stats_service.read_days(f"agency:{agency['agency_id']}", FIRST_DAY, last)
-        return agency["agency_id"], domain.holdings(days, now.astimezone(_zone(agency)).date())
+        return accounts, domain.holdings(days, now.astimezone(_zone(agency)).date())
 
-    if not agencies:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(PARALLEL_QUERIES, len(agencies))) as pool:
-        return dict(pool.map(one, agencies))
-
-
-def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True) -> list[dict[str, Any]]:
-    ids = [a["agency_id"] for a in agencies]
-    acts = activities(ids, last_actions=with_holdings)
-    held = holdings(agencies, now) if with_holdings else {}
-    return [domain.row(a, acts[a["agency_id"]], held.get(a["agency_id"], domain.Holdings()), now, _zone(a))
-            for a in agencies]
+    acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
+    per_agency = _parallel(one, agencies)
+    rows = []
+    for a in agencies:
+        accounts, held = per_agency[a["agency_id"]]
+        activity = dataclasses.replace(acts[a["agency_id"]], active_accounts=accounts)
+        rows.append(domain.row(a, activity, held, now, _zone(a)))
+    return rows
 
 
 # --- GET /agency/participation -----------------------------------------------------------------
@@ -305,14 +314,22 @@ def _cell(value: Any) -> str:
 # --- GET /stats connected_pct --------------------------------------------------------------------
 
 def connected_pct(scope: str, now: datetime | None = None) -> float | None:
-    """The share of a province's (or the country's) agencies that is connected: markers only."""
-    now = now or clock.now()
+    """The share of a province's (or the country's) agencies that is connected. A public number:
+    computed at most once every few minutes per function instance, so that an anonymous caller
+    cannot make every request cost a Query per agency."""
+    import time
+
     kind, _, code = scope.partition(":")
+    if kind not in ("national", "province"):
+        return None
+    cached = _connected_cache.get(scope)
+    if cached and time.monotonic() - cached[0] < CONNECTED_CACHE_SECONDS and now is None:
+        return cached[1]
+    moment = now or clock.now()
     if kind == "national":
         agencies = [_describe(m) for level in LEVELS for m in AgencyModel.level_index.query(level)]
-    elif kind == "province":
-        agencies = [_describe(m) for m in AgencyModel.province_index.query(code)]
     else:
-        return None
-    rows = rows_for(agencies, now, with_holdings=False)
-    return domain.totals(rows)["connected_pct"]
+        agencies = [_describe(m) for m in AgencyModel.province_index.query(code)]
+    value = domain.totals(rows_for(agencies, moment, with_holdings=False))["connected_pct"]
+    _connected_cache[scope] = (time.monotonic(), value)
+    return value

@@ -30,15 +30,17 @@ BUSY = Agency("uji-disdukcapil-kota-tarakan", "Disdukcapil Kota Tarakan (uji)", 
               (*TARAKAN.path, "uji-disdukcapil-kota-tarakan"), "65", "65.71")
 QUIET = Agency("uji-dkp-kota-tarakan", "Dinas Kelautan dan Perikanan Kota Tarakan (uji)", "unit",
                TARAKAN.agency_id, (*TARAKAN.path, "uji-dkp-kota-tarakan"), "65", "65.71")
-# Kalimantan Utara: the province, 5 regencies/cities, and the three units.
-KALTARA_AGENCIES = 9
+SOCIAL = Agency("uji-dinsos-kota-tarakan", "Dinas Sosial Kota Tarakan (uji)", "unit", TARAKAN.agency_id,
+                (*TARAKAN.path, "uji-dinsos-kota-tarakan"), "65", "65.71")
+# Kalimantan Utara: the province, 5 regencies/cities, and the four units.
+KALTARA_AGENCIES = 10
 
 
 @pytest.fixture(scope="module")
 def units(tables):
     from chalicelib.services.seed import to_model
 
-    for agency in (HUB, BUSY, QUIET):
+    for agency in (HUB, BUSY, QUIET, SOCIAL):
         to_model(agency, "2026-01-01T00:00:00+07:00").save()
     return HUB, BUSY
 
@@ -83,10 +85,10 @@ def test_a_coordinator_sees_only_their_subtree_and_an_officer_is_refused(client,
     whole = participation(client, province, "?limit=500")
     mine = participation(client, city, "?limit=500")
     refused = client.http.get("/agency/participation", headers=key("officer", NUNUKAN))
-    # Then the province sees its 9 agencies, the city itself and its 3 units, the officer nothing
+    # Then the province sees its 10 agencies, the city itself and its 4 units, the officer nothing
     assert whole["totals"]["agencies"] == KALTARA_AGENCIES == len(whole["agencies"])
     assert {r["agency_id"] for r in mine["agencies"]} == {TARAKAN.agency_id, HUB.agency_id, BUSY.agency_id,
-                                                      QUIET.agency_id}
+                                                      QUIET.agency_id, SOCIAL.agency_id}
     assert all(r["agency_id"].startswith(("pem", "uji-")) for r in whole["agencies"])
     assert refused.status_code == 403 and body(refused)["error"]["code"] == "forbidden"
     # And a coordinator asking for another province gets nothing of it
@@ -164,14 +166,30 @@ def test_a_key_is_recorded_once_a_day(client, units, clock_at, dynamodb_calls):
     assert dynamodb_calls.counts["UpdateItem"] == 2, dynamodb_calls.counts  # the key's day, the agency's time
 
 
-def test_a_sign_in_is_recorded_as_the_last_sign_in(client, units, clock_at):
-    from chalicelib.services import participation as service
-
+def test_an_active_account_connects_the_agency_and_each_sign_in_is_recorded(client, staff, accounts, units,
+                                                                            clock_at):
+    # Given Dinas Sosial with no account and no key
+    city = key("coordinator", TARAKAN)
     moment = datetime(2026, 12, 4, 8, 30, tzinfo=WITA)
     clock_at(moment)
-    service.record_sign_in(BUSY.agency_id, moment)
-    row = row_of(client, key("coordinator", TARAKAN), BUSY)
-    assert datetime.fromisoformat(row["last_sign_in_at"]) == moment
+    assert row_of(client, city, SOCIAL)["connected"] is False
+    # When an officer's account is made and signs in for the first time
+    account = accounts.new("officer", SOCIAL.agency_id)
+    # Then the agency is connected, with one active account and that sign-in
+    row = row_of(client, city, SOCIAL)
+    assert (row["active_accounts"], row["connected"], row["keys_used_30d"]) == (1, True, False)
+    assert abs(datetime.fromisoformat(row["last_sign_in_at"]) - moment) < timedelta(minutes=1)
+    # When the officer signs in again three days later, that is the last sign-in
+    later = moment + timedelta(days=3)
+    clock_at(later)
+    accounts.sign_in(account)
+    assert abs(datetime.fromisoformat(row_of(client, city, SOCIAL)["last_sign_in_at"]) - later) < timedelta(minutes=1)
+    # When the account is disabled, the agency is not connected any more
+    disabled = client.http.patch(f"/admin/users/{account['user_id']}", headers=staff.national(),
+                                 body=json.dumps({"enabled": False}))
+    assert disabled.status_code == 200, disabled.body
+    row = row_of(client, city, SOCIAL)
+    assert (row["active_accounts"], row["connected"]) == (0, False)
 
 
 # --- silent --------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ class ErrorDetail(Answer):
     code: str = Field(description="machine-readable, e.g. validation_error, temporarily_unavailable")
     message: str
     fields: dict[str, str] = Field(default=None, description="one message per field, when fields are at fault")
+    field_codes: dict[str, dict[str, Any]] = Field(
+        default=None, description="for the field messages that have one: a stable code and the values in the "
+        "message ({\"code\": \"length\", \"min\": 5, \"max\": 150}), for clients that say it in their own words")
+    message_code: dict[str, Any] = Field(default=None, description="the same for the message, when it has one")
 
 
 class Error(Answer):

@@ -23,7 +23,7 @@ from chalicelib.domain.complaint import (
 )
 from chalicelib.errors import Forbidden, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, directory, reports, store
+from chalicelib.services import attachments, directory, participation, reports, store
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -77,6 +77,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     after, events = apply_action(before, actor, action, now, store.limits(), note=note, target=target,
                                  return_queue=return_queue)
     saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
     count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

@@ -366,6 +366,7 @@ class Stats(BaseModel):
     median_first_response_hours: float | None
     reopen_rate: float | None
     satisfaction_avg: float | None
+    duplicates: int = Field(description="closed as duplicates: left out of resolved and resolved_pct")
     by_month: list[dict[str, Any]]
 
 
@@ -414,6 +415,8 @@ class StaffAction(BaseModel):
     note: str | None = Field(default=None, description="required by reject, return, respond, request_info, "
                                                         "resolve")
     agency_id: str | None = Field(default=None, description="forward: the agency that takes the report")
+    duplicate_of: str | None = Field(default=None, description="mark_duplicate: the original's tracking id (same "
+                                                               "regency, not itself a duplicate)")
 
 
 class RoutingRuleRequest(Request):
@@ -646,7 +649,7 @@ def _operations() -> dict[str, Any]:
             _responses(200, "StaffViewWithTimeline", (404, *staff_errors)), params=(TRACKING_ID,), staff=True,
             tag="staff")},
         "/agency/complaints/{tracking_id}/actions": {"post": _op(
-            "Act on a report: forward, reject, return, respond, request_info, resolve.",
+            "Act on a report: forward, reject, return, respond, request_info, resolve, mark_duplicate.",
             _responses(200, "StaffView", (*BODY_ERRORS, 404, 409, *staff_errors)), body="StaffAction",
             params=(TRACKING_ID,), staff=True, tag="staff")},
         "/agency/stats": {"get": _op(

@@ -39,6 +39,18 @@ class Forbidden(DomainError):
     status, code = 403, "forbidden"
 
 
+class CsrfFailed(Forbidden):
+    """A state-changing request signed in by cookie without the session's CSRF token (SPEC §10)."""
+
+    code = "csrf_failed"
+
+
+class WrongCode(Unauthorized):
+    """A TOTP code that is not the current one: the same sign-in step may be answered again."""
+
+    code = "wrong_code"
+
+
 class NotFound(DomainError):
     status, code = 404, "not_found"
 
@@ -81,6 +93,12 @@ class ValidationFailed(DomainError):
 
 class TooManyRequests(DomainError):
     status, code = 429, "too_many_requests"
+
+
+class RateLimited(TooManyRequests):
+    """Over an abuse limit (SPEC §11): ``Retry-After`` says when the window opens again."""
+
+    code = "rate_limited"
 
 
 class ServiceUnavailable(DomainError):

@@ -49,13 +49,6 @@ class Error(Answer):
     error: ErrorDetail
 
 
-class GatewayRefusal(Answer):
-    """API Gateway's own answer when a staff request has no ``Authorization`` header at all: the
-    key authorizer is never asked (chalice local does the same)."""
-
-    message: Literal["Unauthorized"]
-
-
 # --- a report as each audience sees it (domain/views.py) ----------------------------------------
 
 class Deadline(Answer):
@@ -147,6 +140,7 @@ class TimelineLine(Answer):
 class StaffTimelineLine(TimelineLine):
     actor_role: str
     actor_agency_id: str | None
+    acted_by: dict[str, Any] | None  # {"user_id", "name"} of an account or {"key_id", "label"} of a key
     data: dict[str, Any]
 
 
@@ -456,7 +450,7 @@ class FormSubmission(BaseModel):
 
 REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
             RoutingRuleRequest, KeyRequest)
-ANSWERS = (Error, GatewayRefusal, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
+ANSWERS = (Error, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
            StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
            AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards,
            Located, Nearby, Supported)
@@ -559,10 +553,7 @@ def _op(summary: str, responses: dict[str, Any], *, body: str | None = None, par
             content["application/x-www-form-urlencoded"] = {"schema": _ref(form)}
         op["requestBody"] = {"required": True, "content": content}
     if staff:
-        op["security"] = [{"staffKey": []}]
-        # The gateway refuses a request without any Authorization header itself.
-        responses["401"]["content"] = {"application/json": {"schema": {"oneOf": [_ref("Error"),
-                                                                                   _ref("GatewayRefusal")]}}}
+        op["security"] = [{"staffKey": []}, {"staffSession": []}]
     return op
 
 
@@ -704,7 +695,11 @@ def document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "schemas": _schemas(),
-            "securitySchemes": {"staffKey": {"type": "http", "scheme": "bearer",
-                                             "description": "a staff API key (lpr_…), one role and one agency"}},
+            "securitySchemes": {
+                "staffKey": {"type": "http", "scheme": "bearer",
+                             "description": "a staff API key (lpr_…), one role and one agency"},
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "__Host-lapor-staff",
+                                 "description": "a signed-in account's session (POST /staff/session); a change "
+                                                "also needs its csrf_token in X-CSRF-Token"}},
         },
     }

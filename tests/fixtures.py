@@ -44,7 +44,9 @@ def tables(moto_server: str) -> dict:
     from chalicelib.adapters.attachments import create_bucket
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
+    from devtools.bootstrap import create_user_pool
 
+    create_user_pool()
     create_all()
     create_bucket()
     email.verify_sender()

@@ -61,10 +61,24 @@ class Actor:
     role: str  # national_admin | coordinator | officer | open311 | reporter | system
     agency_id: str | None = None
     agency_path: tuple[str, ...] = ()
+    # Who exactly (SPEC §10): a signed-in account, or an API key.
+    user_id: str | None = None
+    name: str | None = None
+    key_id: str | None = None
+    label: str | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.role in {"national_admin", "coordinator", "officer"}
+
+    @property
+    def acted_by(self) -> dict[str, str | None] | None:
+        """What a timeline event records about who acted: the account or the key."""
+        if self.user_id:
+            return {"user_id": self.user_id, "name": self.name}
+        if self.key_id:
+            return {"key_id": self.key_id, "label": self.label}
+        return None
 
 
 SYSTEM = Actor("system")
@@ -86,6 +100,8 @@ class Event:
     # confidential); "reporter": the reporter and staff; "staff": staff only.
     audience: str = "public"
     data: dict[str, Any] = field(default_factory=dict)
+    # The account ({"user_id", "name"}) or API key ({"key_id", "label"}) behind a staff action.
+    acted_by: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -459,7 +475,7 @@ def _event(now: datetime, type_: str, actor: Actor, c: Complaint, note: str = ""
            data: dict[str, Any] | None = None) -> Event:
     return Event(at=now, type=type_, actor_role=actor.role, actor_agency_id=actor.agency_id,
                  status=c.status, agency_id=agency_id or c.agency_id, note=note,
-                 audience=audience, data=data or {})
+                 audience=audience, data=data or {}, acted_by=actor.acted_by)
 
 
 def submitted_event(c: Complaint) -> Event:

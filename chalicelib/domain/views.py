@@ -122,6 +122,7 @@ def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | 
     if audience == "staff":
         line["actor_role"] = e.actor_role
         line["actor_agency_id"] = e.actor_agency_id
+        line["acted_by"] = e.acted_by
         line["data"] = e.data
     return line
 

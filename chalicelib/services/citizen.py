@@ -52,12 +52,13 @@ def upload_origin() -> str:
 
 
 def submit_form(data: dict[str, Any], key: str | None, lambda_context: Any = None,
-                lang: str = "id") -> dict[str, Any]:
+                lang: str = "id", source: str | None = None) -> dict[str, Any]:
     """File from a plain form. A browser that posts the form twice (double click) gets the same
     answer both times: the second post waits for the first instead of failing."""
     for attempt in range(BUSY_RETRIES):
         try:
-            return submit.submit(data, idempotency_key=key, lambda_context=lambda_context, lang=lang)
+            return submit.submit(data, idempotency_key=key, lambda_context=lambda_context, lang=lang,
+                                 source=source)
         except RequestInProgress:
             if attempt == BUSY_RETRIES - 1:
                 raise

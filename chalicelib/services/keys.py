@@ -59,7 +59,8 @@ def resolve(key: str | None) -> Actor:
                                  headers={"Retry-After": "1"}) from None
     if stored.revoked_at:
         raise Unauthorized("unknown or revoked API key")
-    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)))
+    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)),
+                 key_id=stored.key_id, label=stored.label)
 
 
 def revoke(key_id: str) -> dict[str, Any]:

@@ -25,10 +25,10 @@ from chalicelib.adapters import clock
 from chalicelib.domain import open311
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Complaint
 from chalicelib.domain.reference import CATEGORY_CODES, regions
-from chalicelib.errors import DomainError, NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import DomainError, NotFound, RateLimited, Unauthorized, ValidationFailed
 from chalicelib.models import ComplaintModel
 from chalicelib.models.mapping import from_model, utc_key
-from chalicelib.services import keys, reports, submit
+from chalicelib.services import keys, limits, reports, submit
 
 Open311Error = open311.Open311Error
 WINDOW = timedelta(days=90)
@@ -236,12 +236,15 @@ def to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
 def create_request(form: dict[str, list[str]], api_key: str | None) -> tuple[list[dict[str, Any]], str]:
     """POST requests: the GeoReport answer, and the reporter token (for the client to keep)."""
     require_key(api_key)
+    limits.hit("open311", "key", api_key, clock.now())  # 429 with Retry-After, in GeoReport's error shape
     data = to_submission(form)
     try:
         receipt = submit.submit(data)
     except ValidationFailed as error:
         raise Open311Error.of(400, *(f"{_FIELD_NAMES.get(field, field)}: {message}"
                                      for field, message in error.fields.items())) from None
+    except RateLimited:
+        raise
     except DomainError as error:
         if error.status == 429 or error.status >= 500:
             raise  # busy or rate-limited: the handler keeps the status and its Retry-After

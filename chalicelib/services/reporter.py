@@ -9,7 +9,7 @@ from chalicelib.domain import characters, notices, views
 from chalicelib.domain import complaint as lifecycle
 from chalicelib.errors import Unauthorized, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import reports, store
+from chalicelib.services import limits, reports, store
 
 
 def _load_as_reporter(tracking_id: str, token: str | None):
@@ -22,7 +22,7 @@ def _load_as_reporter(tracking_id: str, token: str | None):
 
 
 def reply(tracking_id: str, token: str | None, data: dict[str, Any],
-          reply_key: str | None = None) -> dict[str, Any]:
+          reply_key: str | None = None, source: str | None = None) -> dict[str, Any]:
     """Add a reply. With a ``reply_key`` (Idempotency-Key header, or the page's hidden field), the
     same reply sent again is recorded once and answered with the report as it stands."""
     characters.check(data)
@@ -34,6 +34,7 @@ def reply(tracking_id: str, token: str | None, data: dict[str, Any],
         raise ValidationFailed("bad reply key", fields={"reply_key": "8–128 characters"})
     before = _load_as_reporter(tracking_id, token)
     now = clock.now()
+    limits.hit("reply", "address", source, now)
     after, events = lifecycle.reporter_reply(before, now, message, reply_key)
     if not events:
         return views.reporter_view(before, now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import botocore.exceptions
@@ -137,8 +137,10 @@ class AlreadyDone(Exception):
 
 
 def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
-         agency_check: bool = False, guarded: bool = False) -> None:
-    """Run a transaction; retry transaction conflicts (on shared counter items) and throttling."""
+         agency_check: bool = False, guarded: bool = False,
+         refusal: Callable[[list[str]], Exception | None] | None = None) -> None:
+    """Run a transaction; retry transaction conflicts (on shared counter items) and throttling.
+    ``refusal`` names the error for a failed condition of the caller's own (an abuse limit)."""
     for attempt in range(4):
         try:
             with TransactWrite(connection=connection()) as tx:
@@ -146,6 +148,9 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
             return
         except TransactWriteError as error:
             reasons = _reasons(error)
+            own = refusal(reasons) if refusal and "ConditionalCheckFailed" in reasons else None
+            if own is not None:
+                raise own from None
             if "ConditionalCheckFailed" in reasons:
                 # PynamoDB sends condition checks first: the agency check is item 0.
                 if agency_check and reasons[0] == "ConditionalCheckFailed":
@@ -164,9 +169,15 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
 
 
 def create(c: Complaint, events: list[Event], now: datetime, *,
-           check_agency: str | None = None, notices: Iterable[escalation.Notice] = ()) -> None:
-    """A new report: put-if-absent, its first events, counters and notifications, in one go."""
+           check_agency: str | None = None, notices: Iterable[escalation.Notice] = (),
+           counters: Callable[[TransactWrite], list[Exception]] | None = None) -> None:
+    """A new report: put-if-absent, its first events, counters and notifications, in one go.
+
+    ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns the error for each,
+    in order: the one whose condition fails is raised and nothing is written."""
     model = to_model(c, escalation.next_due_at(c, now, limits()))
+    rows = _notification_models(c.tracking_id, notices, now)
+    refusals: list[Exception] = []
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.tracking_id.does_not_exist())
@@ -174,11 +185,21 @@ def create(c: Complaint, events: list[Event], now: datetime, *,
             tx.condition_check(AgencyModel, check_agency, condition=AgencyModel.agency_id.exists())
         for seq, event in enumerate(events):
             tx.save(event_to_model(c.tracking_id, event, seq))
-        _add_stats(tx, stats.delta(None, c))
-        for row in _notification_models(c.tracking_id, notices, now):
+        for row in rows:
             tx.save(row)
+        refusals[:] = counters(tx) if counters else []  # the first updates: after checks and puts
+        _add_stats(tx, stats.delta(None, c))
 
-    _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency))
+    def refusal(reasons: list[str]) -> Exception | None:
+        # PynamoDB sends condition checks, then puts, then updates, each in the order given.
+        first = (1 if check_agency else 0) + 1 + len(events) + len(rows)
+        for offset, error in enumerate(refusals):
+            if first + offset < len(reasons) and reasons[first + offset] == "ConditionalCheckFailed":
+                return error
+        return None
+
+    _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency),
+         refusal=refusal)
 
 
 def update(before: Complaint, after: Complaint, events: list[Event], now: datetime,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from chalice import Blueprint
-from chalice.app import Request
 
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
@@ -11,13 +10,6 @@ from chalicelib.lazy import lazy
 
 places = lazy("chalicelib.services.places")
 bp = Blueprint(__name__)
-
-
-def throttle_like_filing(request: Request) -> None:
-    """RATE-LIMIT SEAM: a support must be rate-limited exactly like ``POST /complaints`` (issue 14).
-    The limiter is issue 13's (safety); it had not landed on main when this route was written, so
-    nothing is limited here yet. Call that limiter, with the same key and budget as filing, here."""
-    del request
 
 
 @bp.route("/complaints/nearby", methods=["GET"])
@@ -33,6 +25,6 @@ def nearby():
 def support(tracking_id: str):
     request = bp.current_request
     http.raw_body(request)  # an oversized body is 413 like everywhere; the body itself is not used
-    throttle_like_filing(request)
-    answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"))
+    answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"),
+                                     source=http.source_ip(request))
     return http.respond(answer, 201 if counted else 200)

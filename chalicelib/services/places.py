@@ -15,7 +15,7 @@ from chalicelib.domain.complaint import support as support_report
 from chalicelib.domain.reference import CATEGORY_CODES
 from chalicelib.errors import NotInARegency, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import reports, store
+from chalicelib.services import limits, reports, store
 from chalicelib.services.submit import check_idempotency_key
 
 
@@ -85,15 +85,17 @@ def _marker_id(tracking_id: str, key: str) -> str:
     return f"support#{tracking_id}#{identifiers.hash_secret(key)}"
 
 
-def support(tracking_id: str, idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
+def support(tracking_id: str, idempotency_key: str | None, source: str | None = None) -> tuple[dict[str, Any], bool]:
     """Count one supporter per Idempotency-Key (SPEC §12). Returns the answer and whether this
-    request counted. Concurrent supports each count: a lost version race is read again and retried."""
+    request counted. Concurrent supports each count: a lost version race is read again and retried.
+    Rate-limited like filing (SPEC §11): the same budget per address, in its own counter."""
     key = (idempotency_key or "").strip()
     if not key:
         raise ValidationFailed("Idempotency-Key is required", fields={
             "Idempotency-Key": "required: one key per supporter, so a resent support counts once"})
     check_idempotency_key(key)  # the same rule as filing
     tracking_id = reports.checked_id(tracking_id)
+    limits.hit("support", "address", source, clock.now())
     for attempt in range(SUPPORT_ATTEMPTS):
         before = store.get(tracking_id, consistent=True)
         after = support_report(before)

@@ -627,6 +627,13 @@ def _operations() -> dict[str, Any]:
             "Counts and rates for a scope: national, province:73, regency:73.71 or agency:<id>.",
             _responses(200, "Stats", (400, 422)),
             params=(_param("scope"), _param("from", **DATE), _param("to", **DATE)), tag="stats")},
+        "/stats/map.svg": {"get": _op(
+            "Indonesia shaded by one figure of /stats, per province or regency (SVG; SPEC §12).",
+            {**_responses(200, None, (422,)),
+             "200": {"description": "OK", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+            params=(_param("level", type="string", enum=["province", "regency"]),
+                    _param("metric", type="string", enum=["resolved_pct", "on_time_pct", "total"]),
+                    _param("from", **DATE), _param("to", **DATE)), tag="stats")},
         "/agency/complaints": {"get": _op(
             "The caller's inbox, newest first, scoped by role.", _responses(200, "Inbox", (400, 422, *staff_errors)),
             params=(_param("status", description="one or more statuses, comma-separated"),

@@ -1,8 +1,8 @@
-"""Places (SPEC §12): reports near a point, and supporting one instead of filing it again."""
+"""Places (SPEC §12): reports near a point, supporting one instead of filing it again, the map."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
@@ -28,3 +28,12 @@ def support(tracking_id: str):
     answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"),
                                      source=http.source_ip(request))
     return http.respond(answer, 201 if counted else 200)
+
+
+@bp.route("/stats/map.svg", methods=["GET"])
+@endpoint
+def stats_map():
+    params = http.query(bp.current_request)
+    svg = places.stats_map(params.get("level"), params.get("metric"), params.get("from"), params.get("to"))
+    return Response(body=svg, status_code=200, headers={"Content-Type": "image/svg+xml; charset=utf-8",
+                                                        "Cache-Control": "public, max-age=300"})

@@ -114,3 +114,31 @@ def support(tracking_id: str, idempotency_key: str | None, source: str | None = 
         logger.info("complaint supported", extra={"supporters": saved.supporters})
         return {"tracking_id": tracking_id, "supporters": saved.supporters, "counted": True}, True
     raise AssertionError("unreachable")
+
+
+# --- the statistics map --------------------------------------------------------------------------------
+
+def stats_map(level: str | None, metric: str | None, start: str | None, end: str | None) -> str:
+    """``GET /stats/map.svg``: the figure of every province (38 Queries, a few at a time) or regency
+    (514) from the same counters and the same summary as ``/stats``."""
+    from chalicelib.domain import stats as figures
+    from chalicelib.domain.reference import regions
+    from chalicelib.services import stats
+    from chalicelib.web import statmap
+
+    level = level or "province"
+    metric = metric or "resolved_pct"
+    fields = {}
+    if level not in statmap.LEVELS:
+        fields["level"] = f"one of {', '.join(statmap.LEVELS)}"
+    if metric not in statmap.METRICS:
+        fields["metric"] = f"one of {', '.join(statmap.METRICS)}"
+    if fields:
+        raise ValidationFailed("bad map request", fields=fields)
+    first, last = figures.date_range(start, end, stats.today())
+    areas = regions().provinces if level == "province" else regions().regencies
+    scopes = {code: f"{level}:{code}" for code in areas}
+    counters = stats.read_many(list(scopes.values()), first, last)
+    values = {code: figures.summarize(figures.sum_days(counters[scope]))[metric] for code, scope in scopes.items()}
+    names = {code: area.name for code, area in areas.items()}
+    return statmap.render(level, metric, values, names, f"{first.isoformat()} – {last.isoformat()}")

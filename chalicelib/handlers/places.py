@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
+from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
 places = lazy("chalicelib.services.places")
+statistics = lazy("chalicelib.web.statistics")
+text = lazy("chalicelib.web.text")
 bp = Blueprint(__name__)
 
 
@@ -37,3 +40,20 @@ def stats_map():
     svg = places.stats_map(params.get("level"), params.get("metric"), params.get("from"), params.get("to"))
     return Response(body=svg, status_code=200, headers={"Content-Type": "image/svg+xml; charset=utf-8",
                                                         "Cache-Control": "public, max-age=300"})
+
+
+@bp.route("/statistik", methods=["GET"])
+@endpoint
+def statistics_page():
+    params = http.query(bp.current_request)
+    lang = text.language(params.get("lang"))
+    try:
+        found = places.map_figures(params.get("level"), params.get("metric"), params.get("from"), params.get("to"))
+        errors, status = None, 200
+    except ValidationFailed as error:  # the page again with the usual figures, and why
+        found, status = places.map_figures(None, None, None, None), 422
+        errors = " ".join(text.server_message(lang, message) for message in error.fields.values())
+    sort = statistics.parse_sort(params.get("sort"), found["metric"])
+    response = http.html(statistics.page(lang, found, places.map_svg(found), sort, errors), status)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -118,9 +118,11 @@ def support(tracking_id: str, idempotency_key: str | None, source: str | None = 
 
 # --- the statistics map --------------------------------------------------------------------------------
 
-def stats_map(level: str | None, metric: str | None, start: str | None, end: str | None) -> str:
-    """``GET /stats/map.svg``: the figure of every province (38 Queries, a few at a time) or regency
-    (514) from the same counters and the same summary as ``/stats``."""
+def map_figures(level: str | None, metric: str | None, start: str | None,
+                end: str | None) -> dict[str, Any]:
+    """The figures of every province (38 Queries, a few at a time) or regency (514) from the same
+    counters and the same summary as ``/stats``: ``{"level", "metric", "from", "to", "areas":
+    [{"code", "name", **summary}]}``."""
     from chalicelib.domain import stats as figures
     from chalicelib.domain.reference import regions
     from chalicelib.services import stats
@@ -139,6 +141,19 @@ def stats_map(level: str | None, metric: str | None, start: str | None, end: str
     areas = regions().provinces if level == "province" else regions().regencies
     scopes = {code: f"{level}:{code}" for code in areas}
     counters = stats.read_many(list(scopes.values()), first, last)
-    values = {code: figures.summarize(figures.sum_days(counters[scope]))[metric] for code, scope in scopes.items()}
-    names = {code: area.name for code, area in areas.items()}
-    return statmap.render(level, metric, values, names, f"{first.isoformat()} – {last.isoformat()}")
+    rows = [{"code": code, "name": areas[code].name, **figures.summarize(figures.sum_days(counters[scope]))}
+            for code, scope in scopes.items()]
+    return {"level": level, "metric": metric, "from": first.isoformat(), "to": last.isoformat(), "areas": rows}
+
+
+def map_svg(found: dict[str, Any]) -> str:
+    from chalicelib.web import statmap
+
+    metric = found["metric"]
+    return statmap.render(found["level"], metric, {row["code"]: row[metric] for row in found["areas"]},
+                          {row["code"]: row["name"] for row in found["areas"]}, f"{found['from']} – {found['to']}")
+
+
+def stats_map(level: str | None, metric: str | None, start: str | None, end: str | None) -> str:
+    """``GET /stats/map.svg``."""
+    return map_svg(map_figures(level, metric, start, end))

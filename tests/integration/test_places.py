@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -306,3 +307,46 @@ def test_the_regency_map_has_514_coded_areas(client, tables):
 def test_a_bad_map_request_is_422(client, tables, query, field):
     answer = client.http.get(f"/stats/map.svg?{query}")
     assert answer.status_code == 422 and field in body(answer)["error"]["fields"]
+
+
+# --- the public statistics page --------------------------------------------------------------------
+
+def _page(client, query: str = "", status: int = 200):
+    answer = client.http.get(f"/statistik{query}")
+    assert answer.status_code == status, answer.body[:300]
+    assert answer.headers["Content-Type"].startswith("text/html")
+    return answer.body.decode("utf-8")
+
+
+def test_the_statistics_page_shows_the_map_beside_a_table_of_the_same_numbers(client, tables):
+    html = _page(client, "?metric=total")
+    # The inline map: 38 coded areas
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    areas = _areas(ET.fromstring(svg))
+    assert len(areas) == 38
+    # The table: one row per province, its total the map's value
+    rows = dict(re.findall(r'<tr data-code="(\d\d)"><th scope="row">[^<]+</th><td>(\d+)</td>', html))
+    assert len(rows) == 38
+    assert all(int(areas[code].get("data-value")) == int(total) for code, total in rows.items())
+    # Sorted by the figure, largest first, by default
+    totals = [int(v) for v in re.findall(r'<tr data-code="\d\d"><th scope="row">[^<]+</th><td>(\d+)</td>', html)]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_the_table_sorts_by_its_header_links_without_javascript(client, tables):
+    html = _page(client, "?metric=total&sort=name")
+    names = re.findall(r'<th scope="row">([^<]+)</th>', html)
+    assert names == sorted(names)
+    assert 'aria-sort="ascending"' in html
+    # the header link of the sorted column turns the order round
+    assert re.search(r'href="statistik\?[^"]*sort=-name', html.replace("&amp;", "&"))
+
+
+def test_the_statistics_page_in_english_and_by_regency(client, tables):
+    html = _page(client, "?lang=en&level=regency&metric=resolved_pct&from=2026-01-01&to=2026-01-31")
+    assert "Complaint statistics" in html and html.count('<tr data-code="') == 514
+
+
+def test_a_bad_choice_shows_the_usual_page_with_the_reason(client, tables):
+    html = _page(client, "?metric=happiness", status=422)
+    assert 'id="stats-error"' in html and html.count('<tr data-code="') == 38

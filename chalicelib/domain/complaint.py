@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain import deadlines as clock
-from chalicelib.errors import Forbidden, InvalidTransition, ValidationFailed
+from chalicelib.errors import Forbidden, InvalidTransition, Problem, ValidationFailed
 
 NATIONAL_AGENCY_ID = "kemenpanrb"
 
@@ -195,17 +195,25 @@ def in_scope(actor: Actor, complaint: Complaint) -> bool:
     return False
 
 
+# What each required note is called, and the code pages say it by (catalogs: problem_<code>).
+NOTE_CODES = {"a reason": "reason_required", "a response": "response_required", "a question": "question_required",
+              "a resolution note": "resolution_required", "a message": "message_required"}
+
+
 def _require_note(note: str | None, what: str) -> str:
     text = (note or "").strip()
     if not text:
-        raise ValidationFailed(f"{what} is required", fields={"note": f"{what} is required"})
+        problem = Problem(NOTE_CODES.get(what, "note_required"), f"{what} is required")
+        raise ValidationFailed(f"{what} is required", fields={"note": problem})
     if len(text) > 4000:
-        raise ValidationFailed("note too long", fields={"note": "must be at most 4000 characters"})
+        raise ValidationFailed("note too long", fields={
+            "note": Problem("max_length", "must be at most 4000 characters", max=4000)})
     return text
 
 
 def _transition_error(action: str, status: str) -> InvalidTransition:
-    return InvalidTransition(f"cannot {action} a report that is {status}")
+    return InvalidTransition(Problem("invalid_transition", f"cannot {action} a report that is {status}",
+                                     action=action, status=str(status)))
 
 
 @dataclass(frozen=True)
@@ -441,9 +449,10 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
         changed = changed.evolve(rating=rating)
         return changed, [dataclasses.replace(events[0], status=changed.status, data={"rating": rating})]
     if c.reopens >= limits.max_reopens:
-        raise InvalidTransition(f"a report can be reopened at most {limits.max_reopens} times")
+        raise InvalidTransition(Problem("reopen_limit", f"a report can be reopened at most {limits.max_reopens} times",
+                                        max=limits.max_reopens))
     if clock.is_past(c.deadlines.get("reporter_reply"), now):
-        raise InvalidTransition("the window to reopen this report has passed")
+        raise InvalidTransition(Problem("reopen_window_passed", "the window to reopen this report has passed"))
     text = _require_note(comment, "a reason")
     deadlines = {k: v for k, v in c.deadlines.items() if k != "reporter_reply"}
     if c.first_forwarded_at is not None:

@@ -25,7 +25,7 @@ from chalicelib.domain.complaint import (
 )
 from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, directory, reports, store
+from chalicelib.services import attachments, directory, participation, reports, store
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None, str | None]:
@@ -103,6 +103,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
     if original is not None:  # the original gains a supporter in the same transaction (SPEC §12)
         also = (original, *merge_duplicate(original, after, actor, now))
     saved = store.update(before, after, events, now, notices.for_change(before, after, events), also=also)
+    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
     count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

@@ -20,7 +20,15 @@ from chalicelib.config import get_settings
 from chalicelib.domain import escalation, stats
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
-from chalicelib.errors import TRANSIENT_CODES, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import (
+    TRANSIENT_CODES,
+    NotFound,
+    Problem,
+    StaleVersion,
+    ValidationFailed,
+    transient_code,
+    unavailable,
+)
 from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
 from chalicelib.models.mapping import (
     event_from_model,
@@ -132,11 +140,14 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     return rows
 
 
+STALE = Problem("concurrent_change", "the report was changed by someone else; reload and retry")
+
+
 class AlreadyDone(Exception):
     """The transaction's guard (its first item, a marker put-if-absent) says it was done before."""
 
 
-def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
+def _run(write, *, stale_message: str = STALE,
          agency_check: bool = False, guarded: bool = False,
          refusal: Callable[[list[str]], Exception | None] | None = None) -> None:
     """Run a transaction; retry transaction conflicts (on shared counter items) and throttling.
@@ -155,7 +166,7 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
                 # PynamoDB sends condition checks first: the agency check is item 0.
                 if agency_check and reasons[0] == "ConditionalCheckFailed":
                     raise ValidationFailed("unknown agency", fields={
-                        "target_agency_id": "unknown agency: see GET /agencies"}) from None
+                        "target_agency_id": Problem("unknown_agency", "unknown agency: see GET /agencies")}) from None
                 if guarded and reasons[0] == "ConditionalCheckFailed":
                     raise AlreadyDone() from None
                 raise StaleVersion(stale_message) from None

@@ -5,7 +5,8 @@ by ``devtools/build_places.py`` from the MIT regency boundaries).
 Each area is a ``<path>`` with its code in ``data-code``, its figure in ``data-value`` (empty when
 there is nothing to measure) and its name and figure in a ``<title>`` (a tooltip, and what a screen
 reader reads). The shading does not rely on colour alone: every class has its own texture (plain,
-dots, lines, cross-hatching, solid), and the legend names each class's range beside its swatch.
+dots, diagonal lines, cross-hatching, stripes), and the legend names each class's range beside its
+swatch.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ METRICS = {
 LEVELS = ("province", "regency")
 # Light to dark; each with a texture of its own, so that the classes differ without colour too.
 FILLS = ("#dde9f5", "#b3cde3", "#6baed6", "#2171b5", "#08306b")
-INKS = ("#dde9f5", "#3f6f9f", "#ffffff", "#ffffff", "#08306b")
+INKS = ("#dde9f5", "#3f6f9f", "#ffffff", "#ffffff", "#6baed6")
 NO_DATA = "#fafafa"
 
 
@@ -82,14 +83,15 @@ def _number(value: float | None, unit: str) -> str:
 
 
 def _patterns() -> str:
-    """One pattern per class: plain, dots, diagonal lines, cross-hatching, solid; and no data."""
+    """One pattern per class: plain, dots, diagonal lines, cross-hatching, horizontal stripes; and
+    no data (grey diagonal on white)."""
     size = 48
     marks = (
         "",
         f'<circle cx="12" cy="12" r="6" fill="{INKS[1]}"/><circle cx="36" cy="36" r="6" fill="{INKS[1]}"/>',
         f'<path d="M0 {size}L{size} 0" stroke="{INKS[2]}" stroke-width="6"/>',
         f'<path d="M0 {size}L{size} 0M0 0L{size} {size}" stroke="{INKS[3]}" stroke-width="5"/>',
-        "",
+        f'<path d="M0 12H{size}M0 36H{size}" stroke="{INKS[4]}" stroke-width="5"/>',
     )
     out = []
     for index, (fill, mark) in enumerate(zip(FILLS, marks, strict=True)):

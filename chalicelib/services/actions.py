@@ -21,7 +21,7 @@ from chalicelib.domain.complaint import (
     in_scope,
     returns_destination,
 )
-from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.errors import Forbidden, Problem, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, reports, store
 
@@ -54,7 +54,11 @@ def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
     return agency.target()
 
 
-def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
+SEEN_STALE = Problem("changed_since_seen", "the report changed since you opened it; see it as it is now")
+
+
+def act(actor: Actor, tracking_id: str, data: dict[str, Any], *, expected_version: int | None = None) -> dict[str, Any]:
+    """``expected_version``: the version the caller saw (the console's forms); another one is 409."""
     action, note, agency_id = _parse(data)
     if action == "forward" and agency_id is not None:
         # the report and the target agency in one round trip
@@ -64,6 +68,8 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
         before, agency = reports.load(tracking_id, consistent=True), None
     logger.append_keys(tracking_id=before.tracking_id)
     check_permission(actor, before, action)
+    if expected_version is not None and before.version != expected_version:
+        raise StaleVersion(SEEN_STALE)
     target = None
     if action == "forward":
         if agency_id is None:

@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     export,
     open311,
     openapi,
+    participation,
     places,
     public,
     reference,
@@ -39,6 +40,7 @@ app.register_blueprint(open311.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(staff_session.bp)
 app.register_blueprint(agency.bp)
+app.register_blueprint(participation.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(users.bp)
 app.register_blueprint(events.bp)

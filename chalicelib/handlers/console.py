@@ -269,8 +269,9 @@ def report_action(tracking_id: str):
     visit = _visit(form)
     action = form.get("action", "")
     body: dict[str, Any] = {"action": action, "note": form.get("note", "")}
-    if form.get("agency_id"):
-        body["agency_id"] = form["agency_id"]
+    for name in ("agency_id", "duplicate_of"):
+        if form.get(name):
+            body[name] = form[name].strip().upper() if name == "duplicate_of" else form[name]
     seen = form.get("version", "")
     try:
         console.act(visit.actor, tracking_id, body, int(seen) if seen.isdigit() else None)

@@ -6,7 +6,6 @@ picks an agency outside their subtree."""
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest

@@ -13,7 +13,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from chalicelib.domain.reference import KINDS
-from chalicelib.web import templating, text, tracking
+from chalicelib.web import statmap, templating, text, tracking
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -71,6 +71,7 @@ def built_ids() -> set[str]:
             | {f"js_{key}" for key in text.CLIENT_KEYS} | set(text.PAGE_KEYS)
             | {"anonymous", "anonymous_hint", "confidential", "confidential_hint"}
             | {f"deadline_{d}" for d in ("verification", "first_response", "resolution", "reporter_reply")}
+            | {f"stats_level_{level}" for level in statmap.LEVELS} | {f"metric_{m}" for m in statmap.METRICS}
             | console_ids())
 
 

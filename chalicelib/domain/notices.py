@@ -16,12 +16,13 @@ from chalicelib.domain.escalation import Notice, notice
 # Events an agency is told about when they happen to a report it holds (and it did not cause).
 AGENCY_EVENTS = frozenset({"forwarded", "returned", "reporter_replied", "reopened", "accepted", "queued"})
 # Events the reporter is told about: what the agency or verifier did, with its words.
-REPORTER_EVENTS = frozenset({"forwarded", "returned", "responded", "info_requested", "resolved", "rejected"})
+REPORTER_EVENTS = frozenset({"forwarded", "returned", "responded", "info_requested", "resolved", "rejected",
+                             "marked_duplicate"})
 
 
 def _facts(event: Event) -> dict:
     facts = {"event": event.type, "note": event.note or None}
-    for name in ("from_agency_id", "returns"):
+    for name in ("from_agency_id", "returns", "duplicate_of"):
         if name in event.data:
             facts[name] = event.data[name]
     return facts

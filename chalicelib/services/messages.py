@@ -32,7 +32,7 @@ DIGEST_LINES = 50  # per section; the rest are counted and found in the console'
 # Kinds whose note is the agency's (or the reporter's) own words, shown in the message.
 NOTE_KINDS = {
     "agency": {"forwarded", "queued", "returned", "reporter_replied", "reopened", "accepted"},
-    "reporter": {"responded", "info_requested", "resolved", "rejected"},
+    "reporter": {"responded", "info_requested", "resolved", "rejected", "marked_duplicate"},
 }
 # The deadline a message names, by kind (the clock the reader now answers for).
 DUE_CLOCK = {"forwarded": "first_response", "queued": "verification", "returned": "verification",
@@ -202,6 +202,8 @@ def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> M
         level=str(facts.get("level", "")),
         target=names(facts.get("to_agency_id")),
         from_agency=names(facts.get("from_agency_id")) or values["agency"],
+        duplicate_of=facts.get("duplicate_of") or "",
+        duplicate_link=tracking_link(facts["duplicate_of"], lang) if facts.get("duplicate_of") else "",
     )
     subject_id, lead_id, note_id = _texts(audience, kind, facts)
     subject, lead = _(subject_id) % values, _(lead_id) % values

@@ -76,6 +76,8 @@ def _collect(lang: str) -> list[tuple[str, escalation.Notice]]:
     step(reopened, *apply_action(reopened, OFFICER, "return", t0 + timedelta(hours=6), LIMITS,
                                  note="Bukan wewenang dinas kesehatan.", return_queue=QUEUE))
     step(filed, *apply_action(filed, COORDINATOR, "reject", t0, LIMITS, note=REASON))
+    original = complaint(now=t0, tracking_id="LPR-AAAA-BBBB", category="health")
+    step(filed, *apply_action(filed, COORDINATOR, "mark_duplicate", t0, LIMITS, original=original))
     # The sweep: reminders, overdue, escalation (target and holder), Ombudsman, auto close and archive
     forwarded = apply_action(filed, COORDINATOR, "forward", t0, LIMITS, target=UNIT)[0]
     due = forwarded.deadlines["first_response"]
@@ -114,7 +116,8 @@ def test_the_table_covers_every_kind_for_both_readers():
         "agency:returned", "agency:reminder", "agency:overdue", "agency:escalation", "agency:closed",
         "agency:archived", "agency:digest",
         "reporter:forwarded", "reporter:info_requested", "reporter:responded", "reporter:resolved",
-        "reporter:returned", "reporter:rejected", "reporter:ombudsman", "reporter:reminder", "reporter:closed",
+        "reporter:returned", "reporter:rejected", "reporter:marked_duplicate",
+        "reporter:ombudsman", "reporter:reminder", "reporter:closed",
         "reporter:archived",
     }, labels
 

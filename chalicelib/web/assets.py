@@ -16,6 +16,8 @@ MEDIA_TYPES = {
     "form.js": "text/javascript; charset=utf-8",
     "place.js": "text/javascript; charset=utf-8",
     "track.js": "text/javascript; charset=utf-8",
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
 }
 
 

@@ -43,7 +43,7 @@ def test_use_my_location_shows_the_report_200_m_away_and_supports_it_instead(loc
     page.goto("/")
     page.click("#use-location")
     # Then the place is filled from their location, and the page says which regency it found
-    page.wait_for_function("document.getElementById('regency_code').value === '73.71'")
+    page.wait_for_selector('#regency_code option[value="73.71"]:checked', state="attached")
     assert page.input_value("#province_code") == "73"
     assert "Kota Makassar" in page.inner_text("#location-status")
     # When they choose the category, the report 200 m away is shown before sending
@@ -63,7 +63,7 @@ def test_a_report_filed_after_using_the_location_keeps_the_point(located_phone, 
     page = located_phone
     page.goto("/")
     page.click("#use-location")
-    page.wait_for_function("document.getElementById('regency_code').value === '73.71'")
+    page.wait_for_selector('#regency_code option[value="73.71"]:checked', state="attached")
     page.check("#kind-complaint")
     page.fill("#title", "Lampu jalan mati di dekat Karebosi")
     page.fill("#description", "Lampu jalan mati sejak seminggu, jalan gelap dan rawan kecelakaan malam hari.")
@@ -83,8 +83,7 @@ def test_without_permission_the_citizen_is_told_to_choose_the_region(browser, st
     try:
         page.goto("/")
         page.click("#use-location")
-        page.wait_for_function("document.getElementById('location-status').textContent.length > 20")
-        assert "Pilih wilayahnya" in page.inner_text("#location-status")
+        page.wait_for_selector("#location-status:has-text('Pilih wilayahnya')")
         assert page.input_value("#province_code") == ""
     finally:
         context.close()

@@ -7,11 +7,13 @@ from chalicelib.handlers import (
     admin,
     agency,
     attachments,
+    console,
     dashboard,
     events,
     export,
     open311,
     openapi,
+    participation,
     places,
     public,
     reference,
@@ -30,6 +32,7 @@ app.register_blueprint(public.bp)
 app.register_blueprint(places.bp)
 app.register_blueprint(attachments.bp)
 app.register_blueprint(web.bp)
+app.register_blueprint(console.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(export.bp)
@@ -37,6 +40,7 @@ app.register_blueprint(open311.bp)
 app.register_blueprint(dashboard.bp)
 app.register_blueprint(staff_session.bp)
 app.register_blueprint(agency.bp)
+app.register_blueprint(participation.bp)
 app.register_blueprint(admin.bp)
 app.register_blueprint(users.bp)
 app.register_blueprint(events.bp)

@@ -27,6 +27,7 @@ TABLES = (
     "routing_rules",
     "api_keys",
     "stats",
+    "participation",
     "notifications",
     "idempotency",
     "sessions",

@@ -7,17 +7,17 @@ Path=/); a further sign-in step is 200 with the challenge. The use cases are in
 
 from __future__ import annotations
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.adapters import clock
 from chalicelib.config import get_settings
-from chalicelib.domain import accounts
 from chalicelib.errors import CsrfFailed, Unauthorized
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import CSRF_HEADER, SESSION_COOKIE, cookie
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
+accounts = lazy("chalicelib.domain.accounts")
 sessions = lazy("chalicelib.services.sessions")
 bp = Blueprint(__name__)
 
@@ -70,4 +70,4 @@ def sign_out():
         if not session.csrf_matches(request.headers.get(CSRF_HEADER)):
             raise CsrfFailed("signing out needs the session's CSRF token (X-CSRF-Token)")
         sessions.end(cookie(request))
-    return http.respond(None, 204, {"Set-Cookie": session_cookie("", 0)})
+    return Response(body="", status_code=204, headers={"Set-Cookie": session_cookie("", 0)})

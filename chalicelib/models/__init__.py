@@ -10,12 +10,14 @@ from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
 from chalicelib.models.limit import LimitModel
 from chalicelib.models.notification import NotificationModel
+from chalicelib.models.participation import ParticipationModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.stats import StatModel
 from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel, SessionModel, UserModel, LimitModel)
+              NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel)
 
 __all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
-           "NotificationModel", "RoutingRuleModel", "SessionModel", "StatModel", "UserModel"]
+           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
+           "UserModel"]

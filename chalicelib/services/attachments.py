@@ -19,7 +19,7 @@ from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
 from chalicelib.domain.submission import UPLOAD_ID
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.services import limits
 
@@ -30,9 +30,9 @@ LINK_SECONDS = 10 * 60  # how long a download link stays valid
 MAX_FILENAME = 200
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
-TYPE_MESSAGE = "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)"
-SIZE_MESSAGE = "must be at most 10 MB"
-UNKNOWN_MESSAGE = "unknown upload id: upload with POST /attachments first"
+TYPE_MESSAGE = Problem("file_type", "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)")
+SIZE_MESSAGE = Problem("file_size", "must be at most 10 MB")
+UNKNOWN_MESSAGE = Problem("unknown_upload", "unknown upload id: upload with POST /attachments first")
 
 
 def new_upload_id() -> str:

@@ -103,7 +103,7 @@ def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, 
     if isinstance(rating, str) and rating.isdigit():
         rating = int(rating)
     if decision == "accept" and rating is None:
-        raise ValidationFailed("a rating is required", fields={"rating": "must be a whole number from 1 to 5"})
+        raise ValidationFailed("a rating is required", fields={"rating": reporter.RATING})
     return reporter.feedback(tracking_id, token, {"decision": decision, "rating": rating,
                                                   "comment": form.get("comment", "")})
 

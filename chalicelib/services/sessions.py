@@ -261,6 +261,9 @@ def _open(claims: dict[str, Any], now: datetime) -> StaffSession:
     except PutError as error:
         raise _storage_error(error) from error
     logger.info("staff signed in", extra={"role": role, "agency_id": agency_id})
+    from chalicelib.services import participation  # SPEC §14: the agency's last sign-in
+
+    participation.record_sign_in(agency_id, now)
     return StaffSession(claims["sub"], email, name, role, agency_id, path, csrf, idle, cookie=cookie)
 
 

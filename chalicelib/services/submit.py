@@ -42,6 +42,7 @@ from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
 from chalicelib.errors import (
     IdempotencyConflict,
+    Problem,
     RequestInProgress,
     ValidationFailed,
     transient_code,
@@ -54,7 +55,7 @@ MAX_IDEMPOTENCY_KEY = 128
 # Long enough not to be guessed (the replayed answer carries the reporter token, sealed with the
 # key) and plain enough to log-safe compare: SPEC §11.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:\-]{16,128}")
-IDEMPOTENCY_KEY_RULE = "16–128 characters: letters, digits, '.', '_', ':' or '-'"
+IDEMPOTENCY_KEY_RULE = Problem("idempotency_key", "16–128 characters: letters, digits, '.', '_', ':' or '-'")
 PERSISTENCE_ATTEMPTS = 4
 # The answer of the filing running in this request, for when its idempotency record cannot be updated.
 _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)

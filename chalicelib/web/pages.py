@@ -76,7 +76,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         attachments=[a for a in v.get("attachments") or [] if isinstance(a, dict)
                      and isinstance(a.get("upload_id"), str) and isinstance(a.get("upload_token"), str)
                      ][:MAX_ATTACHMENTS],
-        script="form.js", switch_url="./" + ("" if lang == "en" else "?lang=en"),
+        script="form.js", scripts=["place.js"], switch_url="./" + ("" if lang == "en" else "?lang=en"),
         data=text.client_texts(lang) | {"months": text.months(lang), "zones": text.ZONE_NAMES},
     )
 

@@ -155,6 +155,10 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                         _ok(lat["p99"] <= 5)))
         out.append(("first locate in a fresh process (reads the boundaries)", f"{where['first_locate_ms']:.0f} ms",
                     "-", ""))
+        if "map_bytes" in where:
+            size = where["map_bytes"]
+            out.append(("statistics map, 38 provinces / 514 regencies", f"{size['province'] / 1000:.0f} KB / "
+                        f"{size['regency'] / 1000:.0f} KB", "provinces < 200 KB", _ok(size["province"] < 200_000)))
     pkg = results["package"]
     out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
     out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",

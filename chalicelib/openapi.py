@@ -121,6 +121,7 @@ class FullReport(ReportBase):
     version: int
     reopens: int
     rating: int | None
+    lang: str = Field(description="the reporter's language at filing (id or en): the language of their messages")
 
 
 class ReporterView(FullReport):
@@ -414,6 +415,7 @@ class Stats(BaseModel):
     median_first_response_hours: float | None
     reopen_rate: float | None
     satisfaction_avg: float | None
+    duplicates: int = Field(description="closed as duplicates: left out of resolved and resolved_pct")
     by_month: list[dict[str, Any]]
 
 
@@ -462,6 +464,8 @@ class StaffAction(BaseModel):
     note: str | None = Field(default=None, description="required by reject, return, respond, request_info, "
                                                         "resolve")
     agency_id: str | None = Field(default=None, description="forward: the agency that takes the report")
+    duplicate_of: str | None = Field(default=None, description="mark_duplicate: the original's tracking id (same "
+                                                               "regency, not itself a duplicate)")
 
 
 class RoutingRuleRequest(Request):
@@ -716,6 +720,13 @@ def _operations() -> dict[str, Any]:
             "Counts and rates for a scope: national, province:73, regency:73.71 or agency:<id>.",
             _responses(200, "Stats", (400, 422)),
             params=(_param("scope"), _param("from", **DATE), _param("to", **DATE)), tag="stats")},
+        "/stats/map.svg": {"get": _op(
+            "Indonesia shaded by one figure of /stats, per province or regency (SVG; SPEC §12).",
+            {**_responses(200, None, (422,)),
+             "200": {"description": "OK", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+            params=(_param("level", type="string", enum=["province", "regency"]),
+                    _param("metric", type="string", enum=["resolved_pct", "on_time_pct", "total"]),
+                    _param("from", **DATE), _param("to", **DATE)), tag="stats")},
         "/agency/complaints": {"get": _op(
             "The caller's inbox, newest first, scoped by role.", _responses(200, "Inbox", (400, 422, *staff_errors)),
             params=(_param("status", description="one or more statuses, comma-separated"),
@@ -729,7 +740,7 @@ def _operations() -> dict[str, Any]:
             _responses(200, "StaffViewWithTimeline", (404, *staff_errors)), params=(TRACKING_ID,), staff=True,
             tag="staff")},
         "/agency/complaints/{tracking_id}/actions": {"post": _op(
-            "Act on a report: forward, reject, return, respond, request_info, resolve.",
+            "Act on a report: forward, reject, return, respond, request_info, resolve, mark_duplicate.",
             _responses(200, "StaffView", (*BODY_ERRORS, 404, 409, *staff_errors)), body="StaffAction",
             params=(TRACKING_ID,), staff=True, tag="staff")},
         "/agency/stats": {"get": _op(

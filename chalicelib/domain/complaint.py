@@ -227,6 +227,7 @@ class Request:
     note: str | None = None
     target: Target | None = None
     return_queue: Target | None = None
+    original: Complaint | None = None  # mark_duplicate: the report this one repeats
 
 
 Result = tuple[Complaint, list[Event]]
@@ -292,6 +293,42 @@ def _resolve(c: Complaint, r: Request) -> Result:
     return changed, [_event(r.now, "resolved", r.actor, changed, text)]
 
 
+def _duplicate_field(message: str) -> ValidationFailed:
+    return ValidationFailed("duplicate_of is not valid", fields={"duplicate_of": message})
+
+
+def _mark_duplicate(c: Complaint, r: Request) -> Result:
+    """SPEC §12: the report repeats another of the same regency (not itself a duplicate): it is
+    closed with ``duplicate_of``; its reporter learns the original's tracking id from the event and
+    the notice. The original gains a supporter (``merge_duplicate``, in the same transaction)."""
+    original = r.original
+    if original is None:
+        raise _duplicate_field("required for mark_duplicate: the original's tracking id")
+    if original.tracking_id == c.tracking_id:
+        raise _duplicate_field("a report cannot be a duplicate of itself")
+    if original.regency_code != c.regency_code:
+        raise _duplicate_field("must be a report of the same regency/city")
+    if original.duplicate_of is not None:
+        raise _duplicate_field(f"that report is itself a duplicate of {original.duplicate_of}: name that one")
+    if not original.is_open:
+        raise _duplicate_field("that report is already closed")
+    note = (r.note or "").strip() or f"Laporan ini sama dengan laporan {original.tracking_id}."
+    if len(note) > 4000:
+        raise ValidationFailed("note too long", fields={"note": "must be at most 4000 characters"})
+    changed = c.evolve(status=Status.CLOSED, duplicate_of=original.tracking_id, deadlines={}, paused={},
+                       updated_at=r.now, closed_at=r.now, overdue=False, escalation_level=0)
+    return changed, [_event(r.now, "marked_duplicate", r.actor, changed, note,
+                            data={"duplicate_of": original.tracking_id})]
+
+
+def merge_duplicate(original: Complaint, duplicate: Complaint, actor: Actor, now: datetime) -> Result:
+    """The original's side of ``mark_duplicate``: one more supporter, and a staff-only line that
+    names the duplicate."""
+    changed = original.evolve(supporters=original.supporters + 1)
+    return changed, [_event(now, "duplicate_merged", actor, changed, audience="staff",
+                            data={"duplicate": duplicate.tracking_id})]
+
+
 VERIFIERS = frozenset({"coordinator", "national_admin"})
 
 
@@ -315,6 +352,9 @@ ACTIONS: dict[str, Rule] = {
     "request_info": Rule(_request_info, frozenset({Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS}),
                          "InformationRequested"),
     "resolve": Rule(_resolve, frozenset({Status.IN_PROGRESS}), "ComplaintResolved"),
+    "mark_duplicate": Rule(_mark_duplicate, frozenset({Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS,
+                                                       Status.AWAITING_REPORTER}), "ComplaintMarkedDuplicate",
+                           VERIFIERS),
 }
 STAFF_ACTIONS = tuple(ACTIONS)
 
@@ -340,6 +380,7 @@ def apply_action(
     note: str | None = None,
     target: Target | None = None,
     return_queue: Target | None = None,
+    original: Complaint | None = None,
 ) -> Result:
     """A staff action (SPEC §4): permission, then the status it applies to, then the action's own
     rule. Raises Forbidden, InvalidTransition or ValidationFailed; never writes anything."""
@@ -347,7 +388,8 @@ def apply_action(
     rule = ACTIONS[action]
     if complaint.status not in rule.from_statuses:
         raise _transition_error(action, complaint.status)
-    return rule.run(complaint, Request(actor, now, limits, note=note, target=target, return_queue=return_queue))
+    return rule.run(complaint, Request(actor, now, limits, note=note, target=target, return_queue=return_queue,
+                                       original=original))
 
 
 def forward(c: Complaint, target: Target, now: datetime, limits: clock.Limits, *,

@@ -110,7 +110,7 @@ def scorecard(agency: dict[str, Any], scope: str, days: dict[str, dict[str, int]
         "median_first_response_hours": summary["median_first_response_hours"],
         "overdue": summary["overdue"], "escalated": summary["escalated"],
         "satisfaction_avg": summary["satisfaction_avg"], "ratings": summary["ratings"],
-        "reopen_rate": summary["reopen_rate"],
+        "reopen_rate": summary["reopen_rate"], "duplicates": summary["duplicates"],
     }
 
 

@@ -214,10 +214,19 @@ def create(c: Complaint, events: list[Event], now: datetime, *,
 
 
 def update(before: Complaint, after: Complaint, events: list[Event], now: datetime,
-           notices: Iterable[escalation.Notice] = ()) -> Complaint:
-    """A change: only if nobody changed the report since ``before`` was read."""
+           notices: Iterable[escalation.Notice] = (),
+           also: tuple[Complaint, Complaint, list[Event]] | None = None) -> Complaint:
+    """A change: only if nobody changed the report since ``before`` was read. ``also`` is a second
+    report's change (before, after, events) made in the same transaction, under the same rule (a
+    duplicate and its original, SPEC §12)."""
     after = after.evolve(version=before.version + 1)
     model = to_model(after, escalation.next_due_at(after, now, limits()))
+    other = None
+    if also is not None:
+        other_before, other_after, other_events = also
+        other_after = other_after.evolve(version=other_before.version + 1)
+        other = (other_before, other_after, other_events,
+                 to_model(other_after, escalation.next_due_at(other_after, now, limits())))
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.version == before.version)
@@ -226,9 +235,43 @@ def update(before: Complaint, after: Complaint, events: list[Event], now: dateti
         _add_stats(tx, stats.delta(before, after))
         for row in _notification_models(after.tracking_id, notices, now):
             tx.save(row)
+        if other is not None:
+            other_before, other_after, other_events, other_model = other
+            tx.save(other_model, condition=ComplaintModel.version == other_before.version)
+            for seq, event in enumerate(other_events):
+                tx.save(event_to_model(other_after.tracking_id, event, seq))
+            _add_stats(tx, stats.delta(other_before, other_after))
 
     _run(write)
     return after
+
+
+def get_pair(first: str, second: str) -> tuple[Complaint, Complaint | None]:
+    """Two reports (consistent reads) in one BatchGetItem; the second may be missing."""
+    table = get_settings().table("complaints")
+    keys = [{"tracking_id": {"S": first}}] + ([{"tracking_id": {"S": second}}] if second != first else [])
+    request: dict = {table: {"Keys": keys, "ConsistentRead": True}}
+    found: list = []
+    client = connection().client
+    for attempt in range(5):
+        try:
+            answer = client.batch_get_item(RequestItems=request)
+        except botocore.exceptions.ClientError as error:
+            if transient_code(error) and attempt < 4:
+                time.sleep(0.05 * (2 ** attempt))
+                continue
+            raise
+        found.extend(answer.get("Responses", {}).get(table, []))
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(0.05 * (2 ** attempt))
+    else:
+        raise unavailable()
+    by_id = {item["tracking_id"]["S"]: from_model(ComplaintModel.from_raw_data(item)) for item in found}
+    if first not in by_id:
+        raise NotFound(f"no report with tracking id {first}")
+    return by_id[first], by_id.get(second)
 
 
 

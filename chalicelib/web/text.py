@@ -28,7 +28,14 @@ CLIENT_KEYS = ("required", "choose", "title_length", "description_length", "addr
 PAGE_KEYS = ("sending", "uploading", "uploaded", "remove", "error_generic", "error_network", "error_busy",
              "form_errors", "form_already_sent", "submit", "send_reply", "accept_button", "reopen_button")
 # The helpers templates use as filters (``{{ report.submitted_at|when(report.province_code) }}``).
-FILTERS = ("when", "day", "status_label", "event_label", "category_label", "kind_label", "server_message")
+FILTERS = ("when", "day", "status_label", "event_label", "category_label", "kind_label", "server_message",
+           "percent")
+
+
+def percent(lang: str, value: float) -> str:
+    """``52,4 %`` (Bahasa Indonesia writes a decimal comma), ``52.4 %`` in English."""
+    number = f"{value:.1f}"
+    return f"{number if lang == 'en' else number.replace('.', ',')} %"
 
 
 def language(value: str | None) -> str:

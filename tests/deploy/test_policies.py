@@ -272,6 +272,10 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         supported = client.http.post(f"/complaints/{body(placed)['tracking_id']}/support",
                                      headers={"Idempotency-Key": uuid.uuid4().hex})
         assert supported.status_code == 201, supported.body
+        # and a coordinator marks another report a duplicate of it (both read in one BatchGetItem)
+        again = file_report(client, category="health")["tracking_id"]
+        assert act(client, coordinator, again, "mark_duplicate",
+                   duplicate_of=body(placed)["tracking_id"]).status_code == 200
         for path in ("/categories", "/regions", "/regions/73", "/agencies?regency_code=73.71", "/stats",
                      "/stats?scope=province:73", "/regions/locate?lat=-5.1436&long=119.4075"):
             assert client.http.get(path).status_code == 200, path

@@ -118,6 +118,20 @@ def test_replies_per_address_per_hour(client, limited, at):
     assert_limited(client.http.post(url, headers=headers, body=json.dumps({"message": "Tambahan lagi."})))
 
 
+def test_supports_per_address_per_hour_like_filings(client, limited, at):
+    # Given a report to support, and at most 2 filings an hour from one address
+    tracking_id = body(file(client))["tracking_id"]
+    limited(filings_per_hour_per_address=2)
+    url = f"/complaints/{tracking_id}/support"
+    for n in range(2):
+        assert client.http.post(url, headers={"Idempotency-Key": f"supporter-key-000{n}"}).status_code == 201
+    # When the same address supports a third time (a new key each time: a new "supporter")
+    refused = client.http.post(url, headers={"Idempotency-Key": "supporter-key-0003"})
+    # Then 429 rate_limited, and the count did not move
+    assert_limited(refused)
+    assert body(client.http.get(f"/complaints/{tracking_id}"))["supporters"] == 2
+
+
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_open311_posts_per_key_per_hour(client, limited, at, fmt):
     from chalicelib.services import keys

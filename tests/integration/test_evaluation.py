@@ -1,8 +1,8 @@
 """The monthly evaluation (SPEC §14) on the moto server: month boundaries in the region's time zone,
 the same numbers as ``/stats`` and ``/agency/stats``, scope, bad input, CSV.
 
-Its reports are filed in August 2025 (on the test clock) in Kota Ambon (81.71, WIT) and Kota Tarakan
-(65.71, WITA), where and when no other test files reports.
+Its reports are filed in August 2025 (on the test clock) in Kota Ambon (81.71, WIT) and Kabupaten
+Bulungan (65.02, WITA), where and when no other test files reports.
 """
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ def august(tables, pump):
             # 31 August 23:30 in Ambon: August
             at(datetime(2025, 8, 31, 23, 30, tzinfo=WIT))
             file_report(client, province_code="81", regency_code="81.71")
-            # 1 September 00:30 in Tarakan, two hours *after* that in UTC (16:30 on 31 August): September
+            # 1 September 00:30 in Bulungan (WITA), two hours *after* that in UTC (16:30 on 31 August): September
             at(datetime(2025, 9, 1, 0, 30, tzinfo=WITA))
-            file_report(client, province_code="65", regency_code="65.71", category="transport")
+            file_report(client, province_code="65", regency_code="65.02", category="transport")
             # a health report to the Ambon health office on 5 August, answered the next day, resolved
             at(datetime(2025, 8, 5, 10, 0, tzinfo=WIT))
             tid = file_report(client, province_code="81", regency_code="81.71", category="health",
@@ -89,7 +89,7 @@ def test_a_month_ends_at_midnight_in_the_reports_own_time_zone(client, august):
     received = {e["scope"]: e["figures"][0]["month"] for e in (maluku, kaltara_aug)}
     # Both Ambon reports at the edges of August (WIT) and the health report are August's
     assert received == {f"within:{MALUKU.agency_id}": 3, f"within:{KALTARA.agency_id}": 0}
-    # The Tarakan report filed at 00:30 WITA on 1 September is September's, though UTC still said August
+    # The Bulungan report filed at 00:30 WITA on 1 September is September's, though UTC still said August
     assert kaltara_sep["figures"][0]["month"] == 1 and kaltara_sep["figures"][0]["month_before"] == 0
     assert (maluku["from"], maluku["to"]) == ("2025-08-01", "2025-08-31")
 

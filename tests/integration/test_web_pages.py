@@ -81,6 +81,8 @@ def test_pages_load_their_own_script_and_styles_under_the_csp(client):
     # No CDN, no inline script: only files the app serves itself
     assert "script-src 'self'" in policy and "connect-src 'self' http://127.0.0.1:" in policy
     sources = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', html)
+    assert "favicon.ico" in sources  # the icon is the app's own too (GET /favicon.ico)
+    sources.remove("favicon.ico")
     assert sources and all(src.startswith("static/") for src in sources)
     assert all('type="application/json"' in tag or "src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
     for src in sources:

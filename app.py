@@ -7,17 +7,19 @@ from chalicelib.handlers import (
     admin,
     agency,
     attachments,
-    auth,
     dashboard,
     events,
     export,
     open311,
     openapi,
+    participation,
     places,
     public,
     reference,
     scheduled,
+    staff_session,
     stats,
+    users,
     web,
 )
 from chalicelib.handlers.middleware import http_middleware, observe
@@ -34,9 +36,11 @@ app.register_blueprint(stats.bp)
 app.register_blueprint(export.bp)
 app.register_blueprint(open311.bp)
 app.register_blueprint(dashboard.bp)
-app.register_blueprint(auth.bp)
+app.register_blueprint(staff_session.bp)
 app.register_blueprint(agency.bp)
+app.register_blueprint(participation.bp)
 app.register_blueprint(admin.bp)
+app.register_blueprint(users.bp)
 app.register_blueprint(events.bp)
 app.register_blueprint(scheduled.bp)
 app.register_blueprint(openapi.bp)

@@ -2,8 +2,8 @@
 
     python -m bench.calls OUT.json [--large 50000]
 
-The API is driven in-process through Chalice's test client (its middleware and the staff key
-authorizer included) against moto's server; every botocore call is counted.
+The API is driven in-process through Chalice's test client (its middleware and the credential
+check included) against moto's server; every botocore call is counted.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def round_trips() -> dict[str, Any]:
     officer = {"Authorization": "Bearer " + keys.issue("officer", "dinas-pupr-kota-makassar")["key"]}
     coordinator = {"Authorization": "Bearer " + keys.issue("coordinator", "pemkot-makassar")["key"]}
     national = {"Authorization": "Bearer " + keys.issue("national_admin", "kemenpanrb")["key"]}
+    signed_in = _signed_in_officer()
     out: dict[str, Any] = {}
     with Client(app, project_dir=str(ROOT), stage_name="local") as client:
         # a few reports in every inbox first
@@ -64,6 +65,7 @@ def round_trips() -> dict[str, Any]:
         measure("timeline", "get", f"/complaints/{tid}/timeline")
         pump.drain()
         measure("inbox page (officer)", "get", "/agency/complaints?limit=20", officer)
+        measure("inbox page (officer, signed in by cookie)", "get", "/agency/complaints?limit=20", signed_in)
         measure("inbox page (coordinator)", "get", "/agency/complaints?limit=20", coordinator)
         measure("inbox page (national, filtered)", "get", "/agency/complaints?limit=20&status=forwarded", national)
         measure("staff view", "get", f"/agency/complaints/{tid}", officer)
@@ -83,6 +85,21 @@ def round_trips() -> dict[str, Any]:
         measure("action: reject (coordinator)", "post", actions.format(other_id), coordinator,
                 {"action": "reject", "note": "Duplikat"})
     return out
+
+
+def _signed_in_officer() -> dict[str, str]:
+    """A demo officer's account, signed in with password and TOTP: the browser's headers."""
+    from chalicelib.adapters import clock
+    from chalicelib.services import sessions
+    from devtools import totp
+    from devtools.bootstrap import sign_up
+
+    account = sign_up("bench.officer@dinas-pupr.makassar.go.id", "Petugas Bench", "officer",
+                      "dinas-pupr-kota-makassar")
+    step = sessions.start(account["email"], account["password"], now=clock.now())
+    session = sessions.answer(step.challenge_session, step.challenge, code=totp.code(account["totp_secret"]),
+                              now=clock.now())
+    return {"Cookie": f"__Host-lapor-staff={session.cookie}", "X-CSRF-Token": session.csrf_token}
 
 
 _SEQ = [0]

@@ -27,8 +27,12 @@ TABLES = (
     "routing_rules",
     "api_keys",
     "stats",
+    "participation",
     "notifications",
     "idempotency",
+    "sessions",
+    "users",
+    "limits",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -75,11 +79,23 @@ class Settings:
     sender_email: str = setting("SENDER_EMAIL", "no-reply@lapor.example.go.id")
     # Where people open the pages: every link in a message starts here (SPEC §13).
     public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
+    # Staff accounts (SPEC §10): the Cognito user pool and its server-side app client; sessions.
+    user_pool_id: str = setting("USER_POOL_ID", "")
+    user_pool_client_id: str = setting("USER_POOL_CLIENT_ID", "")
+    session_idle_minutes: int = setting("SESSION_IDLE_MINUTES", 30, minimum=1)
+    session_max_hours: int = setting("SESSION_MAX_HOURS", 12, minimum=1)
     notifications_dlq: str = setting("NOTIFICATIONS_DLQ", "sp4n-lapor-local-notifications-dlq")
     notification_max_attempts: int = setting("NOTIFICATION_MAX_ATTEMPTS", 5, minimum=1)
     sweep_schedule: str = setting("SWEEP_SCHEDULE", "rate(15 minutes)")
     sweep_page_size: int = setting("SWEEP_PAGE_SIZE", 100, minimum=1)
     sweep_max_reports: int = setting("SWEEP_MAX_REPORTS", 1000, minimum=1)
+    # Abuse limits (SPEC §11), per fixed UTC window (the local stack sets 1,000 unless told).
+    filings_per_hour_per_address: int = setting("FILINGS_PER_HOUR_PER_ADDRESS", 10, minimum=1)
+    filings_per_day_per_address: int = setting("FILINGS_PER_DAY_PER_ADDRESS", 30, minimum=1)
+    filings_per_day_per_reporter: int = setting("FILINGS_PER_DAY_PER_REPORTER", 5, minimum=1)
+    uploads_per_hour_per_address: int = setting("UPLOADS_PER_HOUR_PER_ADDRESS", 30, minimum=1)
+    replies_per_hour_per_address: int = setting("REPLIES_PER_HOUR_PER_ADDRESS", 30, minimum=1)
+    open311_posts_per_hour_per_key: int = setting("OPEN311_POSTS_PER_HOUR_PER_KEY", 600, minimum=1)
     # Local stack and tests only: never set on a deployed stage.
     dev_routes: bool = setting("DEV_ROUTES", False)
     dev_clock_file: str = setting("DEV_CLOCK_FILE", "")

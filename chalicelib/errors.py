@@ -5,6 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 
+class Problem(str):
+    """A message with a stable code: the English sentence the JSON API says, plus ``code`` and the
+    ``values`` in it, so the pages and their scripts say it in Bahasa Indonesia or English by code
+    (the catalogs' ``problem_<code>``), never by matching the sentence. It is a ``str``: code that
+    only wants the message keeps working, and JSON carries the sentence as before."""
+
+    code: str
+    values: dict[str, Any]
+
+    def __new__(cls, code: str, message: str, **values: Any) -> Problem:
+        problem = super().__new__(cls, message)
+        problem.code, problem.values = code, values
+        return problem
+
+    def __getnewargs_ex__(self) -> tuple[tuple[str, str], dict[str, Any]]:  # copy and pickle keep the code
+        return (self.code, str(self)), dict(self.values)
+
+    def describe(self) -> dict[str, Any]:
+        return {"code": self.code, **self.values}
+
+
+def problem_codes(fields: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """The codes of the field messages that have one (``field_codes`` in the error body)."""
+    return {name: message.describe() for name, message in fields.items() if isinstance(message, Problem)}
+
+
 class DomainError(Exception):
     status = 400
     code = "bad_request"
@@ -17,9 +43,14 @@ class DomainError(Exception):
         self.headers = headers or {}
 
     def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        error: dict[str, Any] = {"code": self.code, "message": str(self.message)}
+        if isinstance(self.message, Problem):
+            error["message_code"] = self.message.describe()
         if self.fields:
-            error["fields"] = self.fields
+            error["fields"] = {name: str(message) for name, message in self.fields.items()}
+            codes = problem_codes(self.fields)
+            if codes:
+                error["field_codes"] = codes
         return {"error": error}
 
 
@@ -37,6 +68,18 @@ class Unauthorized(DomainError):
 
 class Forbidden(DomainError):
     status, code = 403, "forbidden"
+
+
+class CsrfFailed(Forbidden):
+    """A state-changing request signed in by cookie without the session's CSRF token (SPEC §10)."""
+
+    code = "csrf_failed"
+
+
+class WrongCode(Unauthorized):
+    """A TOTP code that is not the current one: the same sign-in step may be answered again."""
+
+    code = "wrong_code"
 
 
 class NotFound(DomainError):
@@ -81,6 +124,12 @@ class ValidationFailed(DomainError):
 
 class TooManyRequests(DomainError):
     status, code = 429, "too_many_requests"
+
+
+class RateLimited(TooManyRequests):
+    """Over an abuse limit (SPEC §11): ``Retry-After`` says when the window opens again."""
+
+    code = "rate_limited"
 
 
 class ServiceUnavailable(DomainError):

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
+from chalicelib.domain.accounts import AccountChanges, ChallengeAnswer, NewAccount, SignIn
 from chalicelib.domain.agencies import LEVELS, SLUG
 from chalicelib.domain.complaint import STAFF_ACTIONS, Status
 from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
@@ -43,17 +44,14 @@ class ErrorDetail(Answer):
     code: str = Field(description="machine-readable, e.g. validation_error, temporarily_unavailable")
     message: str
     fields: dict[str, str] = Field(default=None, description="one message per field, when fields are at fault")
+    field_codes: dict[str, dict[str, Any]] = Field(
+        default=None, description="for the field messages that have one: a stable code and the values in the "
+        "message ({\"code\": \"length\", \"min\": 5, \"max\": 150}), for clients that say it in their own words")
+    message_code: dict[str, Any] = Field(default=None, description="the same for the message, when it has one")
 
 
 class Error(Answer):
     error: ErrorDetail
-
-
-class GatewayRefusal(Answer):
-    """API Gateway's own answer when a staff request has no ``Authorization`` header at all: the
-    key authorizer is never asked (chalice local does the same)."""
-
-    message: Literal["Unauthorized"]
 
 
 # --- a report as each audience sees it (domain/views.py) ----------------------------------------
@@ -118,6 +116,7 @@ class FullReport(ReportBase):
     latitude: float | None
     longitude: float | None
     target_agency_id: str | None
+    media_url: str | None
     attachments: list[str]
     version: int
     reopens: int
@@ -146,6 +145,7 @@ class TimelineLine(Answer):
 class StaffTimelineLine(TimelineLine):
     actor_role: str
     actor_agency_id: str | None
+    acted_by: dict[str, Any] | None  # {"user_id", "name"} of an account or {"key_id", "label"} of a key
     data: dict[str, Any]
 
 
@@ -317,6 +317,55 @@ class RoutingRules(Answer):
     routing_rules: list[RoutingRule]
 
 
+class SignedIn(Answer):
+    """A session: the cookie ``__Host-lapor-staff`` is set with this answer (SPEC §10)."""
+
+    email: str
+    name: str
+    role: Literal["national_admin", "coordinator", "officer"]
+    agency_id: str
+    csrf_token: str
+    expires_at: str
+
+
+class SignInStep(Answer):
+    """The next sign-in step; MFA_SETUP also gives the TOTP secret and an otpauth URI."""
+
+    challenge: Literal["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"]
+    challenge_session: str
+    secret_code: str = Field(default=None)
+    otpauth_uri: str = Field(default=None)
+
+
+class CreatedAccount(Answer):
+    user_id: str
+    email: str
+    status: str
+    temporary_password: str = Field(default=None, description="the local stage only; Cognito e-mails it")
+
+
+class StaffAccount(Answer):
+    user_id: str
+    email: str
+    name: str
+    role: Literal["national_admin", "coordinator", "officer"]
+    agency_id: str
+    enabled: bool
+    created_at: str
+    updated_at: str
+
+
+class StaffAccounts(Answer):
+    agency_id: str
+    users: list[StaffAccount]
+
+
+class MfaReset(Answer):
+    user_id: str
+    mfa: Literal["reset"]
+    sessions_ended: int
+
+
 class IssuedKey(Answer):
     """The key itself is in this answer only."""
 
@@ -365,6 +414,7 @@ class Stats(BaseModel):
     median_first_response_hours: float | None
     reopen_rate: float | None
     satisfaction_avg: float | None
+    duplicates: int = Field(description="closed as duplicates: left out of resolved and resolved_pct")
     by_month: list[dict[str, Any]]
 
 
@@ -413,6 +463,8 @@ class StaffAction(BaseModel):
     note: str | None = Field(default=None, description="required by reject, return, respond, request_info, "
                                                         "resolve")
     agency_id: str | None = Field(default=None, description="forward: the agency that takes the report")
+    duplicate_of: str | None = Field(default=None, description="mark_duplicate: the original's tracking id (same "
+                                                               "regency, not itself a duplicate)")
 
 
 class RoutingRuleRequest(Request):
@@ -451,11 +503,11 @@ class FormSubmission(BaseModel):
 
 
 REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAction, NewAgency, AgencyChanges,
-            RoutingRuleRequest, KeyRequest)
-ANSWERS = (Error, GatewayRefusal, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
+            RoutingRuleRequest, KeyRequest, SignIn, ChallengeAnswer, NewAccount, AccountChanges)
+ANSWERS = (Error, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
            StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
            AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards,
-           Located, Nearby, Supported)
+           Located, Nearby, Supported, SignedIn, SignInStep, CreatedAccount, StaffAccount, StaffAccounts, MfaReset)
 
 
 def _schemas() -> dict[str, Any]:
@@ -465,7 +517,7 @@ def _schemas() -> dict[str, Any]:
     _refine_submission(schemas["Submission"]["properties"])
     schemas["Stats"]["additionalProperties"] = schemas["Scorecards"]["additionalProperties"] = True
     # An optional field of an answer is left out, never null.
-    for name in ("ErrorDetail", "Scorecards"):
+    for name in ("ErrorDetail", "Scorecards", "SignInStep", "CreatedAccount"):
         for prop in schemas[name]["properties"].values():
             prop.pop("default", None)
     return schemas
@@ -555,10 +607,7 @@ def _op(summary: str, responses: dict[str, Any], *, body: str | None = None, par
             content["application/x-www-form-urlencoded"] = {"schema": _ref(form)}
         op["requestBody"] = {"required": True, "content": content}
     if staff:
-        op["security"] = [{"staffKey": []}]
-        # The gateway refuses a request without any Authorization header itself.
-        responses["401"]["content"] = {"application/json": {"schema": {"oneOf": [_ref("Error"),
-                                                                                   _ref("GatewayRefusal")]}}}
+        op["security"] = [{"staffKey": []}, {"staffSession": []}]
     return op
 
 
@@ -567,6 +616,44 @@ def _paths() -> dict[str, Any]:
     paths["/admin/agencies/{agency_id}"]["patch"] = paths["/admin/agencies/{agency_id}"]["put"]
     paths["/admin/routing-rules"]["put"] = paths["/admin/routing-rules"]["post"]
     return paths
+
+
+def _staff_accounts(staff_errors: tuple[int, ...]) -> dict[str, Any]:
+    """SPEC §10: signing in (password, then the challenges) and managing accounts."""
+    signed_in = {**_responses(201, "SignedIn", (*BODY_ERRORS, 401, 403)),
+                 "200": {"description": "the next sign-in step", "content": _json("SignInStep")}}
+    signed_in["201"]["headers"] = {"Set-Cookie": {"description": "__Host-lapor-staff=…; Path=/; Secure; HttpOnly; "
+                                                                 "SameSite=Strict", "schema": {"type": "string"}}}
+    managers = {"staff": True, "tag": "accounts"}
+    user_id = _param("user_id", "path", type="string", maxLength=128)
+    return {
+        "/staff/session": {
+            "post": _op("Sign in with e-mail and password: the session, or the next step.", signed_in,
+                        body="SignIn", tag="accounts"),
+            "get": _op("Who is signed in (the session cookie).", _responses(200, "SignedIn", (401,)),
+                       tag="accounts"),
+            "delete": _op("Sign out: the session ends at once and the cookie is cleared.",
+                          {"204": {"description": "signed out"}, **_responses(204, None, (403,))}, tag="accounts"),
+        },
+        "/staff/session/challenge": {"post": _op(
+            "Answer a sign-in step (new password, TOTP set-up, TOTP code).", dict(signed_in),
+            body="ChallengeAnswer", tag="accounts")},
+        "/admin/users": {
+            "get": _op("The accounts of an agency (the caller's by default).",
+                       _responses(200, "StaffAccounts", (422, *staff_errors)),
+                       params=(_param("agency_id"),), **managers),
+            "post": _op("Make an account: Cognito e-mails its temporary password.",
+                        _responses(201, "CreatedAccount", (*BODY_ERRORS, 409, *staff_errors)),
+                        body="NewAccount", **managers),
+        },
+        "/admin/users/{user_id}": {"patch": _op(
+            "Change an account's role, agency, name or access; a change of access ends its sessions.",
+            _responses(200, "StaffAccount", (*BODY_ERRORS, 404, 409, *staff_errors)), body="AccountChanges",
+            params=(user_id,), **managers)},
+        "/admin/users/{user_id}/reset-mfa": {"post": _op(
+            "Make the account set up TOTP again; its sessions end.",
+            _responses(200, "MfaReset", (404, *staff_errors)), params=(user_id,), **managers)},
+    }
 
 
 def _operations() -> dict[str, Any]:
@@ -632,6 +719,13 @@ def _operations() -> dict[str, Any]:
             "Counts and rates for a scope: national, province:73, regency:73.71 or agency:<id>.",
             _responses(200, "Stats", (400, 422)),
             params=(_param("scope"), _param("from", **DATE), _param("to", **DATE)), tag="stats")},
+        "/stats/map.svg": {"get": _op(
+            "Indonesia shaded by one figure of /stats, per province or regency (SVG; SPEC §12).",
+            {**_responses(200, None, (422,)),
+             "200": {"description": "OK", "content": {"image/svg+xml": {"schema": {"type": "string"}}}}},
+            params=(_param("level", type="string", enum=["province", "regency"]),
+                    _param("metric", type="string", enum=["resolved_pct", "on_time_pct", "total"]),
+                    _param("from", **DATE), _param("to", **DATE)), tag="stats")},
         "/agency/complaints": {"get": _op(
             "The caller's inbox, newest first, scoped by role.", _responses(200, "Inbox", (400, 422, *staff_errors)),
             params=(_param("status", description="one or more statuses, comma-separated"),
@@ -645,7 +739,7 @@ def _operations() -> dict[str, Any]:
             _responses(200, "StaffViewWithTimeline", (404, *staff_errors)), params=(TRACKING_ID,), staff=True,
             tag="staff")},
         "/agency/complaints/{tracking_id}/actions": {"post": _op(
-            "Act on a report: forward, reject, return, respond, request_info, resolve.",
+            "Act on a report: forward, reject, return, respond, request_info, resolve, mark_duplicate.",
             _responses(200, "StaffView", (*BODY_ERRORS, 404, 409, *staff_errors)), body="StaffAction",
             params=(TRACKING_ID,), staff=True, tag="staff")},
         "/agency/stats": {"get": _op(
@@ -681,6 +775,7 @@ def _operations() -> dict[str, Any]:
             "post": _op("Issue an API key: shown in this answer only.",
                         _responses(201, "IssuedKey", (*BODY_ERRORS, *staff_errors)), body="KeyRequest", **admin),
         },
+        **_staff_accounts(staff_errors),
         "/admin/keys/{key_id}": {"delete": _op(
             "Revoke an API key at once.", _responses(200, "Revoked", (404, *staff_errors)),
             params=(_param("key_id", "path", type="string", pattern="^[0-9a-f]{8}$"),), **admin)},
@@ -700,7 +795,11 @@ def document() -> dict[str, Any]:
         "paths": _paths(),
         "components": {
             "schemas": _schemas(),
-            "securitySchemes": {"staffKey": {"type": "http", "scheme": "bearer",
-                                             "description": "a staff API key (lpr_…), one role and one agency"}},
+            "securitySchemes": {
+                "staffKey": {"type": "http", "scheme": "bearer",
+                             "description": "a staff API key (lpr_…), one role and one agency"},
+                "staffSession": {"type": "apiKey", "in": "cookie", "name": "__Host-lapor-staff",
+                                 "description": "a signed-in account's session (POST /staff/session); a change "
+                                                "also needs its csrf_token in X-CSRF-Token"}},
         },
     }

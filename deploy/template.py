@@ -8,6 +8,7 @@ derived from the code so that the two cannot drift apart:
   on-demand, point-in-time recovery, deletion protection, TTL and streams where the code uses them;
 - the dead-letter queues: the notifications one (``NOTIFICATIONS_DLQ``) and the on-failure
   destinations of the two stream triggers, whose stream ARNs come from the tables;
+- the staff user pool (Cognito), its groups and its server-side app client (``staff_user_pool``);
 - the attachments bucket, the functions' names and environment, alarms, the SPEC error shape on
   API Gateway's own answers, and the outputs.
 
@@ -31,7 +32,6 @@ CONFIG = ROOT / ".chalice" / "config.json"
 # Chalice's function names and the logical ids it gives them in the template.
 FUNCTIONS = {
     "api_handler": "APIHandler",
-    "staff_key": "StaffKey",
     "forward_new_reports": "ForwardNewReports",
     "deliver_notifications": "DeliverNotifications",
     "sweep": "Sweep",
@@ -95,7 +95,9 @@ def _table_schemas() -> dict[str, dict[str, Any]]:
     schemas: dict[str, dict[str, Any]] = {}
     for model in ALL_MODELS:
         name = model.Meta.table_name.removeprefix(prefix)
-        schemas[name] = {"schema": model._get_schema(), "stream": getattr(model.Meta, "stream_view_type", None)}
+        ttl = model._ttl_attribute()
+        schemas[name] = {"schema": model._get_schema(), "stream": getattr(model.Meta, "stream_view_type", None),
+                         "ttl": ttl.attr_name if ttl else None}
     # Powertools' idempotency store: key ``id``, expiry in ``expiration`` (models/tables.py).
     schemas[IDEMPOTENCY] = {"schema": {
         "attribute_definitions": [{"AttributeName": "id", "AttributeType": "S"}],
@@ -177,7 +179,75 @@ def _environment() -> dict[str, Any]:
         "NOTIFICATIONS_DLQ": {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "QueueName"]},
         "ATTACHMENTS_BUCKET": {"Ref": "AttachmentsBucket"},
         "SENDER_EMAIL": {"Ref": "SenderEmail"},
+        "USER_POOL_ID": {"Ref": "StaffUserPool"},
+        "USER_POOL_CLIENT_ID": {"Ref": "StaffUserPoolClient"},
     }
+
+
+INVITATION = {
+    "EmailSubject": "Akun petugas SP4N-LAPOR! / Your SP4N-LAPOR! staff account",
+    "EmailMessage": "Akun petugas SP4N-LAPOR! Anda sudah dibuat. Masuk dengan e-mail {username} dan kata sandi "
+                    "sementara {####}, lalu buat kata sandi baru dan pasang aplikasi autentikator (TOTP).<br><br>"
+                    "Your SP4N-LAPOR! staff account is ready. Sign in with {username} and the temporary password "
+                    "{####}, then choose a new password and set up an authenticator app (TOTP).",
+}
+
+
+def staff_user_pool(prefix: str) -> dict[str, Any]:
+    """SPEC §10: one pool per stage. E-mail is the username; the role is a group; the agency is
+    ``custom:agency_id`` (only admins write it: the app client may write ``name`` alone); passwords of
+    12 or more; TOTP required; invitations only from an admin, e-mailed through SES; threat
+    protection enforced when the pool's feature plan (``StaffPoolFeaturePlan``) is PLUS."""
+    from chalicelib.adapters import cognito
+
+    local = cognito.pool_definition(f"{prefix}staff")
+    pool = {
+        "UserPoolName": local["PoolName"],
+        "UsernameAttributes": local["UsernameAttributes"],
+        "AutoVerifiedAttributes": local["AutoVerifiedAttributes"],
+        "UsernameConfiguration": {"CaseSensitive": False},
+        "MfaConfiguration": local["MfaConfiguration"],
+        "EnabledMfas": ["SOFTWARE_TOKEN_MFA"],
+        "Policies": local["Policies"],
+        "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": True, "Mutable": True},
+                   {"Name": "name", "AttributeDataType": "String", "Required": True, "Mutable": True},
+                   *local["Schema"]],
+        "AdminCreateUserConfig": {**local["AdminCreateUserConfig"], "InviteMessageTemplate": INVITATION},
+        "AccountRecoverySetting": {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]},
+        "EmailConfiguration": {"EmailSendingAccount": "DEVELOPER", "From": {"Ref": "SenderEmail"},
+                               "SourceArn": {"Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}"
+                                                        ":identity/${SenderEmail}"}},
+        "UserPoolTier": {"Ref": "StaffPoolFeaturePlan"},
+        "UserPoolAddOns": {"Fn::If": ["ThreatProtection", {"AdvancedSecurityMode": "ENFORCED"},
+                                      {"Ref": "AWS::NoValue"}]},
+        "DeletionProtection": {"Fn::If": ["Protected", "ACTIVE", "INACTIVE"]},
+        "UserPoolTags": {"app": "sp4n-lapor"},
+    }
+    resources: dict[str, Any] = {
+        "StaffUserPool": {"Type": "AWS::Cognito::UserPool", "DeletionPolicy": "Retain",
+                          "UpdateReplacePolicy": "Retain", "Properties": pool},
+        "StaffUserPoolClient": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {
+            "ClientName": f"{prefix}staff-server",
+            "UserPoolId": {"Ref": "StaffUserPool"},
+            "GenerateSecret": False,  # the server runs the flow; nothing secret is handed to browsers
+            "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "PreventUserExistenceErrors": "ENABLED",
+            "EnableTokenRevocation": True,
+            "ReadAttributes": ["email", "email_verified", "name", cognito.AGENCY_ATTRIBUTE],
+            "WriteAttributes": ["name"],
+            "AccessTokenValidity": 60, "IdTokenValidity": 60, "RefreshTokenValidity": 12 * 60,
+            "AuthSessionValidity": 3,
+            "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "minutes"},
+        }},
+    }
+    for precedence, group in enumerate(cognito.GROUPS):
+        lid = "StaffGroup" + "".join(part.capitalize() for part in group.split("_"))
+        resources[lid] = {"Type": "AWS::Cognito::UserPoolGroup", "Properties": {
+            "UserPoolId": {"Ref": "StaffUserPool"}, "GroupName": group, "Precedence": precedence,
+            "Description": {"national_admin": "KemenPANRB (admin nasional)",
+                            "coordinator": "an agency's complaint coordinator (admin instansi)",
+                            "officer": "an agency's officer (admin penghubung)"}[group]}}
+    return resources
 
 
 def build(stage: str) -> dict[str, Any]:
@@ -228,6 +298,10 @@ def build(stage: str) -> dict[str, Any]:
     }}
     outputs["AttachmentsBucketName"] = {"Value": {"Ref": "AttachmentsBucket"}}
 
+    resources.update(staff_user_pool(prefix))
+    outputs["StaffUserPoolId"] = {"Value": {"Ref": "StaffUserPool"}}
+    outputs["StaffUserPoolClientId"] = {"Value": {"Ref": "StaffUserPoolClient"}}
+
     resources["AlarmTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"{prefix}alarms"}}
     resources["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail",
                                            "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
@@ -275,12 +349,16 @@ def build(stage: str) -> dict[str, Any]:
                            "Description": "who is told when an alarm fires (empty: nobody, watch the console)"},
             "UploadOrigins": {"Type": "CommaDelimitedList", "Default": "*",
                               "Description": "origins allowed to POST attachments to the bucket (the web pages')"},
+            "StaffPoolFeaturePlan": {"Type": "String", "Default": "PLUS", "AllowedValues": ["ESSENTIALS", "PLUS"],
+                                     "Description": "the staff user pool's Cognito feature plan; PLUS enforces "
+                                                    "threat protection (compromised credentials, adaptive auth)"},
             "DeletionProtection": {"Type": "String", "Default": "true", "AllowedValues": ["true", "false"],
                                    "Description": "DynamoDB deletion protection (off only to tear down a test stage)"},
         },
         "Conditions": {
             "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
             "Protected": {"Fn::Equals": [{"Ref": "DeletionProtection"}, "true"]},
+            "ThreatProtection": {"Fn::Equals": [{"Ref": "StaffPoolFeaturePlan"}, "PLUS"]},
         },
         "Resources": resources,
         "Outputs": outputs,

@@ -4,8 +4,12 @@
     TABLE_PREFIX=sp4n-lapor-prod- python -m devtools.admin issue-key --role national_admin --agency kemenpanrb
     TABLE_PREFIX=sp4n-lapor-prod- python -m devtools.admin revoke-key 1a2b3c4d
     TABLE_PREFIX=sp4n-lapor-prod- python -m devtools.admin redrive-notification LPR-XXXX-XXXX <notification id>
+    STAGE=prod TABLE_PREFIX=sp4n-lapor-prod- USER_POOL_ID=… USER_POOL_CLIENT_ID=… \
+        python -m devtools.admin create-user --email admin@menpan.go.id --name "Admin Nasional" \
+        --role national_admin --agency kemenpanrb
 
-The key is printed once; only its hash is stored.
+The key is printed once; only its hash is stored. A new account's temporary password is e-mailed by
+Cognito (docs/staff-accounts.md).
 """
 
 from __future__ import annotations
@@ -27,6 +31,12 @@ def main(argv: list[str] | None = None) -> int:
     issue.add_argument("--label")
     revoke = commands.add_parser("revoke-key", help="revoke a key by its key_id")
     revoke.add_argument("key_id")
+    user = commands.add_parser("create-user", help="a staff account (the first national admin); Cognito "
+                                                   "e-mails its temporary password")
+    user.add_argument("--email", required=True)
+    user.add_argument("--name", required=True)
+    user.add_argument("--role", required=True, choices=["national_admin", "coordinator", "officer"])
+    user.add_argument("--agency", required=True)
     redrive = commands.add_parser("redrive-notification", help="deliver a dead-lettered notification again")
     redrive.add_argument("tracking_id")
     redrive.add_argument("notification_id")
@@ -34,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from chalicelib.adapters import clock
     from chalicelib.errors import DomainError
-    from chalicelib.services import keys, notify
+    from chalicelib.services import keys, notify, users
     from chalicelib.services import seed as seeding
 
     try:
@@ -42,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             result = seeding.seed(clock.now().isoformat(), demo=args.with_demo_units)
         elif args.command == "issue-key":
             result = keys.issue(args.role, args.agency, label=args.label)
+        elif args.command == "create-user":
+            result = users.create_account(args.email, args.name, args.role, args.agency, now=clock.now())
         elif args.command == "revoke-key":
             result = keys.revoke(args.key_id)
         else:

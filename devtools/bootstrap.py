@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,38 @@ from chalicelib.services import seed
 DEMO_STAFF_FILE = "demo-credentials.json"
 
 
+def create_user_pool() -> tuple[str, str]:
+    """The staff user pool in moto (SPEC §10), its groups and app client; the settings learn its ids."""
+    import os
+
+    from chalicelib.adapters import cognito
+
+    settings = get_settings()
+    pool_id, client_id = cognito.create_local_pool(f"{settings.table_prefix}staff")
+    os.environ.update({"USER_POOL_ID": pool_id, "USER_POOL_CLIENT_ID": client_id})
+    get_settings.cache_clear()
+    return pool_id, client_id
+
+
+def sign_up(email: str, name: str, role: str, agency_id: str) -> dict[str, str]:
+    """An account taken through the whole first sign-in, as a person would: the temporary password,
+    a new password, TOTP set-up. Returns the e-mail, the password and the TOTP secret."""
+    from chalicelib.services import sessions, users
+    from devtools import totp
+
+    temporary = f"Temp-{secrets.token_urlsafe(12)}7aB"
+    created = users.create_account(email, name, role, agency_id, now=clock.now(), temporary_password=temporary)
+    password = f"Demo-{secrets.token_urlsafe(12)}9x"
+    step = sessions.start(email, temporary, now=clock.now())
+    step = sessions.answer(step.challenge_session, step.challenge, new_password=password, now=clock.now())
+    secret = step.secret_code
+    signed_in = sessions.answer(step.challenge_session, step.challenge, code=totp.code(secret), now=clock.now())
+    sessions.end(signed_in.cookie)
+    return {"email": email, "password": password, "totp_secret": secret, "user_id": created["user_id"]}
+
+
 def prepare(state: Path, data_dir: Path | None = None) -> dict[str, Any]:
+    create_user_pool()
     create_all()
     create_bucket()
     email.verify_sender()
@@ -49,11 +81,19 @@ def write_credentials(state: Path, base_url: str) -> Path:
     staff = []
     for member in demo_staff():
         issued = keys.issue(member["role"], member["agency_id"], label="demo (local stack)")
-        staff.append({**member, "key": issued["key"]})
+        account = sign_up(f"{member['agency_id']}@demo.lapor.go.id", _demo_name(member), member["role"],
+                          member["agency_id"])
+        staff.append({**member, "key": issued["key"], "email": account["email"],
+                      "password": account["password"], "totp_secret": account["totp_secret"]})
     path = state / DEMO_STAFF_FILE
     path.write_text(json.dumps({"base_url": base_url, "staff": staff}, indent=2) + "\n")
     path.chmod(0o600)
     return path
+
+
+def _demo_name(member: dict[str, str]) -> str:
+    role = {"national_admin": "Admin Nasional", "coordinator": "Admin Instansi", "officer": "Admin Penghubung"}
+    return f"{role[member['role']]} {member['agency_id']}"
 
 
 def _client():

@@ -8,7 +8,9 @@ the difference to each day's shard 0, so that reads equal the rebuilt sums after
 committed while it runs are not overwritten (the correction is an ``ADD``), but one landing between
 the Scan and the correction can be miscounted: run it when writes are quiet, then run ``--dry-run``
 again and check that ``drift_items`` is 0. Use it after adding a counter or a scope to
-``chalicelib/domain/stats.py``, or whenever ``--dry-run`` reports drift.
+``chalicelib/domain/stats.py`` (the latest: ``duplicates`` and ``duplicates_forwarded``, SPEC §12,
+which a stage that marked duplicates before they were counted needs once), or whenever
+``--dry-run`` reports drift.
 
 It talks to the DynamoDB the environment points at (``AWS_*`` variables, ``TABLE_PREFIX``), or to
 ``--endpoint`` (e.g. the local stack's moto server, DynamoDB Local). Prints a JSON report.

@@ -71,6 +71,7 @@ def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -
         "DEV_CLOCK_FILE": str(state / "clock.json"),
         "DEV_OUTBOX_FILE": str(state / "outbox.jsonl"),
         "TABLE_PREFIX": os.environ.get("TABLE_PREFIX", "sp4n-lapor-local-"),
+        "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",  # moto checks the staff's TOTP codes
         "PYTHONUNBUFFERED": "1",
         # Generous abuse limits (SPEC §11) unless the environment sets them, plus webhooks to the
         # demo receivers on this machine.

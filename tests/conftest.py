@@ -30,8 +30,14 @@ os.environ.update({
     "DEV_OUTBOX_FILE": str(_STATE / "outbox.jsonl"),
     "POWERTOOLS_METRICS_NAMESPACE": "SP4NLaporTest",
     "POWERTOOLS_DEV": "false",
+    "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",  # moto checks the staff's TOTP codes
+    # Every test files from one address and mostly one reporter: the abuse limits (SPEC §11) are
+    # out of the way unless a test lowers them (tests/integration/test_limits.py).
+    **{name: "100000" for name in ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS",
+                                   "FILINGS_PER_DAY_PER_REPORTER", "UPLOADS_PER_HOUR_PER_ADDRESS",
+                                   "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY")},
 })
-for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "USER_POOL_ID", "USER_POOL_CLIENT_ID"):
     os.environ.pop(_var, None)
 
 # The pages read compiled catalogs (.mo, build output): compile the stale ones, as `make` does.
@@ -58,4 +64,4 @@ botocore.session.Session.create_client = _create_client
 
 STATE_DIR = _STATE
 
-pytest_plugins = ["tests.fixtures", "tests.staff", "tests.stack"]
+pytest_plugins = ["tests.fixtures", "tests.staff", "tests.stack", "tests.accounts"]

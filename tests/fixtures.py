@@ -45,8 +45,10 @@ def seeded_world(moto_server: str) -> tuple[dict, dict]:
     from chalicelib.adapters.attachments import create_bucket
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
+    from devtools.bootstrap import create_user_pool
     from tests import isolation
 
+    create_user_pool()
     create_all()
     create_bucket()
     email.verify_sender()

@@ -57,6 +57,25 @@ class Stack:
     def staff(self, role: str, agency_id: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key(role, agency_id)}"}
 
+    def account(self, role: str, agency_id: str | None = None) -> dict:
+        for member in self.credentials["staff"]:
+            if member["role"] == role and (agency_id is None or member["agency_id"] == agency_id):
+                return member
+        raise KeyError((role, agency_id))
+
+    def sign_in(self, role: str, agency_id: str | None = None) -> dict[str, str]:
+        """A demo account signed in over HTTP with its password and TOTP code: the headers a browser
+        sends (the session cookie, and the CSRF token a change needs)."""
+        from devtools import totp
+
+        member = self.account(role, agency_id)
+        step = self.post("/staff/session", json={"email": member["email"], "password": member["password"]})
+        assert step.status_code == 200 and step.json()["challenge"] == "SOFTWARE_TOKEN_MFA", step.text
+        done = self.post("/staff/session/challenge", json={**step.json(), "code": totp.code(member["totp_secret"])})
+        assert done.status_code == 201, done.text
+        cookie = done.headers["Set-Cookie"].split(";", 1)[0]  # Secure: a client keeps it for https only
+        return {"Cookie": cookie, "X-CSRF-Token": done.json()["csrf_token"]}
+
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:

@@ -3,7 +3,9 @@
 A walk is a list of ``(operation, report index, parameter, hours to wait)`` tuples. Each one is
 applied with the domain functions (``apply_action``, ``forward``, ``reporter_reply``,
 ``reporter_feedback``, ``apply_steps``); a transition the rules refuse is simply skipped, as it
-would be with a 409. ``apply`` hands every accepted change to a ``sink`` (in memory, or the store).
+would be with a 409. ``apply`` hands every accepted change to a ``sink`` (in memory, or the store):
+``sink(before, after, events, also)``, where ``also`` is ``None`` or a second report's change made in
+the same transaction (``mark_duplicate``: the original gains a supporter; SPEC §12).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from chalicelib.domain.complaint import (
     Target,
     apply_action,
     forward,
+    merge_duplicate,
     reporter_feedback,
     reporter_reply,
     returns_destination,
@@ -37,7 +40,8 @@ NATIONAL_ADMIN = Actor("national_admin", "kemenpanrb", ("kemenpanrb",))
 LIMITS = Limits()
 # Weighted, so that walks get deep into the lifecycle (responses, resolutions, reopenings).
 OPERATIONS = ("file",) * 2 + ("forward",) * 3 + ("auto_forward",) * 2 + ("reject", "return") + ("respond",) * 4 \
-    + ("request_info", "reply") * 2 + ("resolve",) * 4 + ("accept",) * 2 + ("reopen",) * 3 + ("sweep",) * 3
+    + ("request_info", "reply") * 2 + ("resolve",) * 4 + ("accept",) * 2 + ("reopen",) * 3 + ("sweep",) * 3 \
+    + ("duplicate",) * 2
 KIND_CODES = tuple(KINDS)
 CATEGORY_CODES = tuple(c.code for c in CATEGORIES)
 
@@ -49,6 +53,7 @@ APPLIES_TO = {
     "return": ("forwarded", "in_progress"), "respond": ("forwarded", "in_progress"),
     "request_info": ("submitted", "forwarded", "in_progress"), "reply": _OPEN, "resolve": ("in_progress",),
     "accept": ("resolved",), "reopen": ("resolved",), "sweep": _OPEN,
+    "duplicate": ("submitted", "forwarded", "in_progress", "awaiting_reporter"),
 }
 
 
@@ -87,7 +92,7 @@ class Walk:
     regencies: tuple[str, ...]
     prefix: str
     now: datetime
-    sink: Callable[[Complaint | None, Complaint, list[Event]], Complaint]
+    sink: Callable[..., Complaint]
     ids: str = "TEST"  # four characters: tracking ids are LPR-<ids>-<number>
     reports: list[Complaint] = dataclasses.field(default_factory=list)
     touched: set[str] = dataclasses.field(default_factory=set)
@@ -135,11 +140,36 @@ class Walk:
         changed, events, _ = escalation.apply_steps(c, due, now)
         return changed, events
 
+    def original_for(self, c: Complaint, param: int) -> int:
+        """An index of a report ``c`` may repeat: another open, non-duplicate report of its regency
+        (when there is none, the walk still tries ``c`` itself, which the rules refuse)."""
+        candidates = [n for n, r in enumerate(self.reports) if r.regency_code == c.regency_code
+                      and r.tracking_id != c.tracking_id and r.duplicate_of is None and r.is_open]
+        if not candidates:
+            return self.reports.index(c)
+        return candidates[param % len(candidates)]
+
+    def duplicate(self, position: int, param: int) -> None:
+        before = self.reports[position]
+        at = self.original_for(before, param)
+        original = self.reports[at]
+        try:
+            after, events = apply_action(before, NATIONAL_ADMIN, "mark_duplicate", self.now, LIMITS, original=original)
+        except DomainError:
+            return
+        merged, merged_events = merge_duplicate(original, after, NATIONAL_ADMIN, self.now)
+        saved = self.reports[position] = self.sink(before, after, events, (original, merged, merged_events))
+        # the original was written by the same sink, its version moved as the duplicate's did
+        self.reports[at] = merged.evolve(version=original.version + saved.version - after.version)
+        self.touched.update(scopes_of(before))
+        self.touched.update(scopes_of(after))
+        self.applied += 1
+
     def step(self, op: str, index: int, param: int, hours: int) -> None:
         self.now += timedelta(hours=hours, minutes=param % 60)
         if op == "file" or not self.reports:
             c = self.new_report(param)
-            self.reports.append(self.sink(None, c, [submitted_event(c)]))
+            self.reports.append(self.sink(None, c, [submitted_event(c)], None))
             self.touched.update(scopes_of(c))
             self.applied += 1
             return
@@ -147,12 +177,15 @@ class Walk:
         if not candidates:
             return
         position = candidates[index % len(candidates)]
+        if op == "duplicate":
+            self.duplicate(position, param)
+            return
         before = self.reports[position]
         try:
             after, events = self.change(op, before, param)
         except (DomainError, ValueError):  # refused by the rules (a 409/403/422): the walk goes on
             return
-        self.reports[position] = self.sink(before, after, events)
+        self.reports[position] = self.sink(before, after, events, None)
         self.touched.update(scopes_of(before))
         self.touched.update(scopes_of(after))
         self.applied += 1

@@ -14,11 +14,11 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Problem, ValidationFailed
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-MESSAGE = "must not contain control or invisible formatting characters"
+MESSAGE = Problem("control_characters", "must not contain control or invisible formatting characters")
 MAX_DEPTH = 8
 
 

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain import deadlines as clock
-from chalicelib.errors import Forbidden, InvalidTransition, ValidationFailed
+from chalicelib.errors import Forbidden, InvalidTransition, Problem, ValidationFailed
 
 NATIONAL_AGENCY_ID = "kemenpanrb"
 
@@ -61,10 +61,24 @@ class Actor:
     role: str  # national_admin | coordinator | officer | open311 | reporter | system
     agency_id: str | None = None
     agency_path: tuple[str, ...] = ()
+    # Who exactly (SPEC §10): a signed-in account, or an API key.
+    user_id: str | None = None
+    name: str | None = None
+    key_id: str | None = None
+    label: str | None = None
 
     @property
     def is_staff(self) -> bool:
         return self.role in {"national_admin", "coordinator", "officer"}
+
+    @property
+    def acted_by(self) -> dict[str, str | None] | None:
+        """What a timeline event records about who acted: the account or the key."""
+        if self.user_id:
+            return {"user_id": self.user_id, "name": self.name}
+        if self.key_id:
+            return {"key_id": self.key_id, "label": self.label}
+        return None
 
 
 SYSTEM = Actor("system")
@@ -86,6 +100,8 @@ class Event:
     # confidential); "reporter": the reporter and staff; "staff": staff only.
     audience: str = "public"
     data: dict[str, Any] = field(default_factory=dict)
+    # The account ({"user_id", "name"}) or API key ({"key_id", "label"}) behind a staff action.
+    acted_by: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,7 @@ class Complaint:
     latitude: float | None = None
     longitude: float | None = None
     incident_date: str | None = None
+    media_url: str | None = None
     target_agency_id: str | None = None
     anonymous: bool = False
     confidential: bool = False
@@ -178,17 +195,25 @@ def in_scope(actor: Actor, complaint: Complaint) -> bool:
     return False
 
 
+# What each required note is called, and the code pages say it by (catalogs: problem_<code>).
+NOTE_CODES = {"a reason": "reason_required", "a response": "response_required", "a question": "question_required",
+              "a resolution note": "resolution_required", "a message": "message_required"}
+
+
 def _require_note(note: str | None, what: str) -> str:
     text = (note or "").strip()
     if not text:
-        raise ValidationFailed(f"{what} is required", fields={"note": f"{what} is required"})
+        problem = Problem(NOTE_CODES.get(what, "note_required"), f"{what} is required")
+        raise ValidationFailed(f"{what} is required", fields={"note": problem})
     if len(text) > 4000:
-        raise ValidationFailed("note too long", fields={"note": "must be at most 4000 characters"})
+        raise ValidationFailed("note too long", fields={
+            "note": Problem("max_length", "must be at most 4000 characters", max=4000)})
     return text
 
 
 def _transition_error(action: str, status: str) -> InvalidTransition:
-    return InvalidTransition(f"cannot {action} a report that is {status}")
+    return InvalidTransition(Problem("invalid_transition", f"cannot {action} a report that is {status}",
+                                     action=action, status=str(status)))
 
 
 @dataclass(frozen=True)
@@ -202,6 +227,7 @@ class Request:
     note: str | None = None
     target: Target | None = None
     return_queue: Target | None = None
+    original: Complaint | None = None  # mark_duplicate: the report this one repeats
 
 
 Result = tuple[Complaint, list[Event]]
@@ -267,6 +293,42 @@ def _resolve(c: Complaint, r: Request) -> Result:
     return changed, [_event(r.now, "resolved", r.actor, changed, text)]
 
 
+def _duplicate_field(message: str) -> ValidationFailed:
+    return ValidationFailed("duplicate_of is not valid", fields={"duplicate_of": message})
+
+
+def _mark_duplicate(c: Complaint, r: Request) -> Result:
+    """SPEC §12: the report repeats another of the same regency (not itself a duplicate): it is
+    closed with ``duplicate_of``; its reporter learns the original's tracking id from the event and
+    the notice. The original gains a supporter (``merge_duplicate``, in the same transaction)."""
+    original = r.original
+    if original is None:
+        raise _duplicate_field("required for mark_duplicate: the original's tracking id")
+    if original.tracking_id == c.tracking_id:
+        raise _duplicate_field("a report cannot be a duplicate of itself")
+    if original.regency_code != c.regency_code:
+        raise _duplicate_field("must be a report of the same regency/city")
+    if original.duplicate_of is not None:
+        raise _duplicate_field(f"that report is itself a duplicate of {original.duplicate_of}: name that one")
+    if not original.is_open:
+        raise _duplicate_field("that report is already closed")
+    note = (r.note or "").strip() or f"Laporan ini sama dengan laporan {original.tracking_id}."
+    if len(note) > 4000:
+        raise ValidationFailed("note too long", fields={"note": "must be at most 4000 characters"})
+    changed = c.evolve(status=Status.CLOSED, duplicate_of=original.tracking_id, deadlines={}, paused={},
+                       updated_at=r.now, closed_at=r.now, overdue=False, escalation_level=0)
+    return changed, [_event(r.now, "marked_duplicate", r.actor, changed, note,
+                            data={"duplicate_of": original.tracking_id})]
+
+
+def merge_duplicate(original: Complaint, duplicate: Complaint, actor: Actor, now: datetime) -> Result:
+    """The original's side of ``mark_duplicate``: one more supporter, and a staff-only line that
+    names the duplicate."""
+    changed = original.evolve(supporters=original.supporters + 1)
+    return changed, [_event(now, "duplicate_merged", actor, changed, audience="staff",
+                            data={"duplicate": duplicate.tracking_id})]
+
+
 VERIFIERS = frozenset({"coordinator", "national_admin"})
 
 
@@ -290,6 +352,9 @@ ACTIONS: dict[str, Rule] = {
     "request_info": Rule(_request_info, frozenset({Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS}),
                          "InformationRequested"),
     "resolve": Rule(_resolve, frozenset({Status.IN_PROGRESS}), "ComplaintResolved"),
+    "mark_duplicate": Rule(_mark_duplicate, frozenset({Status.SUBMITTED, Status.FORWARDED, Status.IN_PROGRESS,
+                                                       Status.AWAITING_REPORTER}), "ComplaintMarkedDuplicate",
+                           VERIFIERS),
 }
 STAFF_ACTIONS = tuple(ACTIONS)
 
@@ -315,6 +380,7 @@ def apply_action(
     note: str | None = None,
     target: Target | None = None,
     return_queue: Target | None = None,
+    original: Complaint | None = None,
 ) -> Result:
     """A staff action (SPEC §4): permission, then the status it applies to, then the action's own
     rule. Raises Forbidden, InvalidTransition or ValidationFailed; never writes anything."""
@@ -322,7 +388,8 @@ def apply_action(
     rule = ACTIONS[action]
     if complaint.status not in rule.from_statuses:
         raise _transition_error(action, complaint.status)
-    return rule.run(complaint, Request(actor, now, limits, note=note, target=target, return_queue=return_queue))
+    return rule.run(complaint, Request(actor, now, limits, note=note, target=target, return_queue=return_queue,
+                                       original=original))
 
 
 def forward(c: Complaint, target: Target, now: datetime, limits: clock.Limits, *,
@@ -382,9 +449,10 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
         changed = changed.evolve(rating=rating)
         return changed, [dataclasses.replace(events[0], status=changed.status, data={"rating": rating})]
     if c.reopens >= limits.max_reopens:
-        raise InvalidTransition(f"a report can be reopened at most {limits.max_reopens} times")
+        raise InvalidTransition(Problem("reopen_limit", f"a report can be reopened at most {limits.max_reopens} times",
+                                        max=limits.max_reopens))
     if clock.is_past(c.deadlines.get("reporter_reply"), now):
-        raise InvalidTransition("the window to reopen this report has passed")
+        raise InvalidTransition(Problem("reopen_window_passed", "the window to reopen this report has passed"))
     text = _require_note(comment, "a reason")
     deadlines = {k: v for k, v in c.deadlines.items() if k != "reporter_reply"}
     if c.first_forwarded_at is not None:
@@ -416,7 +484,7 @@ def _event(now: datetime, type_: str, actor: Actor, c: Complaint, note: str = ""
            data: dict[str, Any] | None = None) -> Event:
     return Event(at=now, type=type_, actor_role=actor.role, actor_agency_id=actor.agency_id,
                  status=c.status, agency_id=agency_id or c.agency_id, note=note,
-                 audience=audience, data=data or {})
+                 audience=audience, data=data or {}, acted_by=actor.acted_by)
 
 
 def submitted_event(c: Complaint) -> Event:

@@ -36,8 +36,10 @@ def for_change(before: Complaint | None, after: Complaint, events: list[Event]) 
                                   f"{headline}.\n\n{_summary(after)}"))
     if after.reporter_email and before is not None and before.status != after.status:
         label = status_label(after.status)
-        notices.append(Notice("reporter", "status_changed",
-                              f"[LAPOR!] Laporan {after.tracking_id}: {label}",
-                              f"Status laporan Anda {after.tracking_id} sekarang: {label}.\n"
-                              f"Lacak di /track?tracking_id={after.tracking_id}"))
+        text = (f"Status laporan Anda {after.tracking_id} sekarang: {label}.\n"
+                f"Lacak di /track?tracking_id={after.tracking_id}")
+        if after.duplicate_of and not before.duplicate_of:  # SPEC §12: tell them which report to follow
+            text += (f"\n\nLaporan Anda sama dengan laporan {after.duplicate_of}, yang sedang ditangani; "
+                     f"ikuti perkembangannya di /track?tracking_id={after.duplicate_of}")
+        notices.append(Notice("reporter", "status_changed", f"[LAPOR!] Laporan {after.tracking_id}: {label}", text))
     return notices

@@ -5,9 +5,10 @@ status, W3C date-times with their offset and the error list follow the specifica
 status goes in ``status_notes``. The XML is what the specification's examples show, schemaless and
 without a namespace; the JSON maps it by the Spark convention (lists for repeated elements).
 
-What the public sees holds here too: no reporter identity ever, no description of a confidential
-report, and (as in the public view) no street address or coordinates: ``address`` names the
-regency and province, ``address_id`` is the regency's Kemendagri code.
+What the public sees holds here too: no reporter identity ever, and no street address:
+``address`` names the regency and province, ``address_id`` is the regency's Kemendagri code. The
+point is given rounded to 3 decimals (about 100 m, SPEC §12) and ``media_url`` as the client sent
+it, both only when the report is not confidential (which also hides its description).
 """
 
 from __future__ import annotations
@@ -97,7 +98,8 @@ def service_definition(code: str) -> dict[str, Any]:
         _choice("kind", 3, "Jenis laporan / kind of report (default: complaint)",
                 [(k, f"{ids} / {en}") for k, (ids, en) in KINDS.items()]),
         _field("title", 4, "string", "Judul / title, 5–150 characters (default: the description's start)"),
-        _field("incident_date", 5, "datetime", "Tanggal kejadian / when it happened", "YYYY-MM-DD"),
+        _field("incident_date", 5, "datetime", "Tanggal kejadian / when it happened; the day is kept",
+               "a W3C date-time such as 2026-02-01T08:30:00+07:00, or a date YYYY-MM-DD"),
         _choice("anonymous", 6, "Rahasiakan identitas pelapor / hide the reporter's identity "
                                 "(default: true when no name is given)", yes_no),
         _choice("confidential", 7, "Laporan rahasia: isi tidak ditampilkan ke publik / confidential report",
@@ -136,9 +138,28 @@ def _notice(c: Complaint) -> str | None:
     return None
 
 
+COORDINATE_DECIMALS = 3
+
+
+def _description(c: Complaint) -> str | None:
+    """Title and description; only the description when the title is its start (a report filed
+    without ``attribute[title]`` took its title from there)."""
+    if c.confidential:
+        return None
+    if c.description.startswith(c.title.removesuffix("…")):
+        return c.description[:4000]
+    return f"{c.title}\n\n{c.description}"[:4000]
+
+
+def _rounded(value: float | None, c: Complaint) -> float | None:
+    if value is None or c.confidential:
+        return None
+    return round(value, COORDINATE_DECIMALS)
+
+
 def service_request(c: Complaint) -> dict[str, Any]:
     """One report as a GeoReport service request, with what the public may see only."""
-    description = None if c.confidential else f"{c.title}\n\n{c.description}"[:4000]
+    description = _description(c)
     label = status_label(c.status)
     notes = f"{label} ({c.status})"
     if c.ombudsman_eligible and c.status in OPEN_STATUSES:
@@ -158,9 +179,9 @@ def service_request(c: Complaint) -> dict[str, Any]:
         "address": _address(c),
         "address_id": c.regency_code,
         "zipcode": None,
-        "lat": None,
-        "long": None,
-        "media_url": None,
+        "lat": _rounded(c.latitude, c),
+        "long": _rounded(c.longitude, c),
+        "media_url": None if c.confidential else c.media_url,
     }
 
 

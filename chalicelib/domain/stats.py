@@ -31,7 +31,7 @@ HOUR_BUCKETS = (1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 240, 336, 480, 720)
 
 COUNTERS: tuple[str, ...] = (
     "total", "forwarded", "first_response", "first_response_on_time", "reopened", "rated",
-    "rating_sum", "escalated", "overdue", "ever_resolved",
+    "rating_sum", "escalated", "overdue", "ever_resolved", "duplicates", "duplicates_forwarded",
     *(f"kind_{k}" for k in KINDS),
     *(f"category_{c.code}" for c in CATEGORIES),
     *(f"status_{s}" for s in STATUSES),
@@ -70,8 +70,13 @@ def counters_of(c: Complaint) -> dict[str, int]:
         counts[hour_bucket(hours)] = 1
     if c.reopens:
         counts["reopened"] = 1
-    if c.reopens or c.status in ("resolved", "closed"):
-        # Resolved at least once: closed is only ever reached from resolved.
+    if c.duplicate_of is not None:
+        # Closed as a duplicate (SPEC §12): counted apart, and left out of the resolution rates.
+        counts["duplicates"] = 1
+        if c.first_forwarded_at is not None:
+            counts["duplicates_forwarded"] = 1
+    if c.reopens or (c.status in ("resolved", "closed") and c.duplicate_of is None):
+        # Resolved at least once: closed is only ever reached from resolved (or as a duplicate).
         counts["ever_resolved"] = 1
     if c.rating is not None:
         counts["rated"] = 1
@@ -236,7 +241,8 @@ def median_hours(totals: dict[str, int]) -> float | None:
 def summarize(totals: dict[str, int]) -> dict[str, Any]:
     """The published figures from summed counters (SPEC §7 ``/stats``)."""
     get = totals.get
-    resolved = get("status_resolved", 0) + get("status_closed", 0)
+    # A duplicate is closed without being resolved: out of the resolved count and of the rate.
+    resolved = get("status_resolved", 0) + get("status_closed", 0) - get("duplicates", 0)
     forwarded = get("forwarded", 0)
     return {
         "total": get("total", 0),
@@ -245,8 +251,8 @@ def summarize(totals: dict[str, int]) -> dict[str, Any]:
         "by_category": {c.code: get(f"category_{c.code}", 0) for c in CATEGORIES},
         "forwarded": forwarded,
         "resolved": resolved,
-        # Of the reports that reached an agency, the share now resolved or closed.
-        "resolved_pct": _pct(resolved, forwarded),
+        # Of the reports that reached an agency (duplicates left out), the share now resolved or closed.
+        "resolved_pct": _pct(resolved, forwarded - get("duplicates_forwarded", 0)),
         # Of the first responses given, the share given within the first-response limit.
         "on_time_pct": _pct(get("first_response_on_time", 0), get("first_response", 0)),
         "first_responses": get("first_response", 0),
@@ -257,6 +263,7 @@ def summarize(totals: dict[str, int]) -> dict[str, Any]:
         "ratings": get("rated", 0),
         "escalated": get("escalated", 0),
         "overdue": get("overdue", 0),
+        "duplicates": get("duplicates", 0),
     }
 
 
@@ -266,5 +273,6 @@ def by_month(days: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
     for day, counters in days.items():
         month = months.setdefault(day[:7], {"total": 0, "resolved": 0})
         month["total"] += counters.get("total", 0)
-        month["resolved"] += counters.get("status_resolved", 0) + counters.get("status_closed", 0)
+        month["resolved"] += (counters.get("status_resolved", 0) + counters.get("status_closed", 0)
+                              - counters.get("duplicates", 0))
     return [{"month": month, **values} for month, values in sorted(months.items())]

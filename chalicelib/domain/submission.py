@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
 
@@ -22,17 +23,19 @@ from chalicelib.domain.reference import (
     LON_MIN,
     regions,
 )
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Problem, ValidationFailed
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")
 MAX_ATTACHMENTS = 5
+OUTSIDE_INDONESIA = Problem("outside_indonesia", "must be inside Indonesia")
+MAX_MEDIA_URL = 2000
 
 
 def _length(value: str, low: int, high: int) -> str:
     text = value.strip()
     if not low <= len(text) <= high:
-        raise ValueError(f"must be {low}–{high} characters")
+        raise ValueError(Problem("length", f"must be {low}–{high} characters", min=low, max=high))
     return text
 
 
@@ -40,7 +43,7 @@ def _line(value: str, low: int, high: int) -> str:
     """One line of text: tab and newline belong only in long text (SPEC §11 "Text")."""
     text = _length(value, low, high)
     if any(ch in text for ch in "\t\n\r"):
-        raise ValueError("must be one line (no tab or line break)")
+        raise ValueError(Problem("one_line", "must be one line (no tab or line break)"))
     return text
 
 
@@ -66,7 +69,7 @@ class Reporter(BaseModel):
         try:
             return validate_email(v, check_deliverability=False).normalized
         except EmailNotValidError:
-            raise ValueError("must be a valid e-mail address") from None
+            raise ValueError(Problem("email", "must be a valid e-mail address")) from None
 
     @field_validator("phone")
     @classmethod
@@ -74,7 +77,7 @@ class Reporter(BaseModel):
         if not v:
             return None
         if not PHONE.match(v):
-            raise ValueError("must be a phone number such as 0812-3456-7890 or +62 812 3456 7890")
+            raise ValueError(Problem("phone", "must be a phone number such as 0812-3456-7890 or +62 812 3456 7890"))
         return v
 
 
@@ -93,6 +96,8 @@ class Submission(BaseModel):
     latitude: float | None = None
     longitude: float | None = None
     incident_date: date | None = None
+    # A photo or document the client hosts itself (Open311 ``media_url``; SPEC §12): https only.
+    media_url: str | None = None
     target_agency_id: str | None = None
     anonymous: bool = False
     confidential: bool = False
@@ -120,35 +125,51 @@ class Submission(BaseModel):
     @classmethod
     def _category(cls, v: str) -> str:
         if v not in CATEGORY_CODES:
-            raise ValueError("unknown category: see GET /categories")
+            raise ValueError(Problem("unknown_category", "unknown category: see GET /categories"))
         return v
 
     @field_validator("province_code")
     @classmethod
     def _province(cls, v: str | None) -> str | None:
         if v is not None and v not in regions().provinces:
-            raise ValueError("unknown province code: see GET /regions")
+            raise ValueError(Problem("unknown_province", "unknown province code: see GET /regions"))
         return v
 
     @field_validator("regency_code")
     @classmethod
     def _regency(cls, v: str | None) -> str | None:
         if v is not None and v not in regions().regencies:
-            raise ValueError("unknown regency/city code: see GET /regions/{province_code}")
+            raise ValueError(Problem("unknown_regency", "unknown regency/city code: see GET /regions/{province_code}"))
         return v
 
     @field_validator("latitude")
     @classmethod
     def _latitude(cls, v: float | None) -> float | None:
         if v is not None and not LAT_MIN <= v <= LAT_MAX:
-            raise ValueError("must be inside Indonesia")
+            raise ValueError(OUTSIDE_INDONESIA)
         return v
 
     @field_validator("longitude")
     @classmethod
     def _longitude(cls, v: float | None) -> float | None:
         if v is not None and not LON_MIN <= v <= LON_MAX:
-            raise ValueError("must be inside Indonesia")
+            raise ValueError(OUTSIDE_INDONESIA)
+        return v
+
+    @field_validator("media_url")
+    @classmethod
+    def _media_url(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        rule = Problem("https_url", f"must be an https:// address of at most {MAX_MEDIA_URL} characters",
+                       max=MAX_MEDIA_URL)
+        try:
+            parts = urlsplit(v)
+        except ValueError:
+            raise ValueError(rule) from None
+        if (len(v) > MAX_MEDIA_URL or parts.scheme != "https" or not parts.hostname or parts.username
+                or any(ch.isspace() or ord(ch) < 32 for ch in v)):
+            raise ValueError(rule)
         return v
 
     @field_validator("incident_date")
@@ -156,7 +177,7 @@ class Submission(BaseModel):
     def _incident_date(cls, v: date | None, info: ValidationInfo) -> date | None:
         today = (info.context or {}).get("today")
         if v is not None and today is not None and v > today:
-            raise ValueError("must not be in the future")
+            raise ValueError(Problem("future_date", "must not be in the future"))
         return v
 
     @field_validator("target_agency_id")
@@ -165,18 +186,19 @@ class Submission(BaseModel):
         if not v:
             return None
         if not re.fullmatch(r"[a-z0-9][a-z0-9\-]{1,80}", v):
-            raise ValueError("unknown agency: see GET /agencies")
+            raise ValueError(Problem("unknown_agency", "unknown agency: see GET /agencies"))
         return v
 
     @field_validator("attachments")
     @classmethod
     def _attachments(cls, v: list[str]) -> list[str]:
         if len(v) > MAX_ATTACHMENTS:
-            raise ValueError(f"at most {MAX_ATTACHMENTS} attachments")
+            raise ValueError(Problem("too_many_attachments", f"at most {MAX_ATTACHMENTS} attachments",
+                                     max=MAX_ATTACHMENTS))
         if any(not UPLOAD_ID.match(item) for item in v):
-            raise ValueError("unknown upload id: upload with POST /attachments first")
+            raise ValueError(Problem("unknown_upload", "unknown upload id: upload with POST /attachments first"))
         if len(set(v)) != len(v):
-            raise ValueError("the same upload is listed twice")
+            raise ValueError(Problem("duplicate_upload", "the same upload is listed twice"))
         return v
 
 
@@ -187,37 +209,42 @@ def _cross_field(data: dict[str, Any]) -> dict[str, str]:
     province = data.get("province_code")
     if regency and isinstance(province, str) and province in regions().provinces \
             and regency.province_code != province:
-        errors["regency_code"] = "this regency/city is not in the chosen province"
+        errors["regency_code"] = Problem("regency_not_in_province", "this regency/city is not in the chosen province")
     if (data.get("latitude") is None) != (data.get("longitude") is None):
-        errors["latitude" if data.get("latitude") is None else "longitude"] = "give both coordinates or none"
+        missing = "latitude" if data.get("latitude") is None else "longitude"
+        errors[missing] = Problem("both_coordinates", "give both coordinates or none")
     elif data.get("regency_code") is None and data.get("latitude") is None:
-        errors["regency_code"] = "required (or give latitude and longitude)"
+        errors["regency_code"] = Problem("required_or_location", "required (or give latitude and longitude)")
         if data.get("province_code") is None:
-            errors["province_code"] = "required (or give latitude and longitude)"
+            errors["province_code"] = Problem("required_or_location", "required (or give latitude and longitude)")
     anonymous = data.get("anonymous") in (True, 1, "true", "on", "1", "yes")
     reporter = data.get("reporter")
     name = reporter.get("name") if isinstance(reporter, dict) else None
     if not anonymous and not (isinstance(name, str) and name.strip()):
-        errors["reporter.name"] = "required unless the report is anonymous"
+        errors["reporter.name"] = Problem("required_unless_anonymous", "required unless the report is anonymous")
     return errors
 
 
+_BOOLEAN = Problem("boolean", "must be true or false")
+_NUMBER = Problem("number", "must be a number")
+_DATE = Problem("date_format", "must be a date (YYYY-MM-DD)")
+_OBJECT = Problem("object", "must be an object")
 _TYPE_MESSAGES = {
-    "missing": "required",
-    "literal_error": "must be one of: complaint, aspiration, information_request",
-    "string_type": "must be text",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "date_type": "must be a date (YYYY-MM-DD)",
-    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
-    "date_parsing": "must be a date (YYYY-MM-DD)",
-    "extra_forbidden": "unknown field",
-    "list_type": "must be a list",
-    "model_type": "must be an object",
-    "model_attributes_type": "must be an object",
-    "finite_number": "must be a number",
+    "missing": Problem("required", "required"),
+    "literal_error": Problem("kind", "must be one of: complaint, aspiration, information_request"),
+    "string_type": Problem("text", "must be text"),
+    "bool_type": _BOOLEAN,
+    "bool_parsing": _BOOLEAN,
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "date_type": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_parsing": _DATE,
+    "extra_forbidden": Problem("unknown_field", "unknown field"),
+    "list_type": Problem("list", "must be a list"),
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "finite_number": _NUMBER,
 }
 
 
@@ -227,9 +254,9 @@ def _messages(error: ValidationError) -> dict[str, str]:
         loc = ".".join(str(part) for part in item["loc"] if not isinstance(part, int)) or "body"
         inner = (item.get("ctx") or {}).get("error")
         if item["type"] == "value_error" and inner is not None:
-            message = str(inner)
+            message = inner.args[0] if inner.args and isinstance(inner.args[0], Problem) else str(inner)
         elif item["type"] == "literal_error" and loc == "lang":
-            message = "must be id or en"
+            message = Problem("lang", "must be id or en")
         else:
             message = _TYPE_MESSAGES.get(item["type"], item["msg"])
         fields.setdefault(loc, message)
@@ -249,12 +276,14 @@ def locate_place(submission: Submission) -> Submission:
     if place is None:
         if submission.regency_code is None:
             raise ValidationFailed("the point is in no regency", fields={
-                "latitude": "this point is not inside any Indonesian regency or city: choose the regency"})
+                "latitude": Problem("point_outside", "this point is not inside any Indonesian regency or city: "
+                                    "choose the regency")})
         return submission
     if chosen is not None and place.province_code != chosen:
         found = regions().provinces[place.province_code].name
         raise ValidationFailed("the point is in another province", fields={
-            "latitude": f"this point lies in {found}, not in the chosen province"})
+            "latitude": Problem("point_in_other_province", f"this point lies in {found}, not in the chosen province",
+                                province=found)})
     if submission.regency_code is not None:
         return submission
     return submission.model_copy(update={"province_code": place.province_code, "regency_code": place.regency_code})
@@ -262,7 +291,7 @@ def locate_place(submission: Submission) -> Submission:
 
 def parse_submission(data: Any, today: date) -> Submission:
     if not isinstance(data, dict):
-        raise ValidationFailed("the body must be a JSON object", fields={"body": "must be an object"})
+        raise ValidationFailed("the body must be a JSON object", fields={"body": _OBJECT})
     fields = {**_cross_field(data), **characters.refused_fields(data)}
     try:
         submission = Submission.model_validate(data, context={"today": today})

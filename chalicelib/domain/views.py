@@ -75,6 +75,7 @@ def _content(c: Complaint) -> dict[str, Any]:
         "latitude": c.latitude,
         "longitude": c.longitude,
         "target_agency_id": c.target_agency_id,
+        "media_url": c.media_url,
         "attachments": list(c.attachments),
         "version": c.version,
         "reopens": c.reopens,
@@ -121,6 +122,7 @@ def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | 
     if audience == "staff":
         line["actor_role"] = e.actor_role
         line["actor_agency_id"] = e.actor_agency_id
+        line["acted_by"] = e.acted_by
         line["data"] = e.data
     return line
 

@@ -1,11 +1,11 @@
-"""Staff routes (SPEC §7): the inbox, the staff view, actions. Every one behind the key authorizer."""
+"""Staff routes (SPEC §7): the inbox, the staff view, actions. Every one asks `current_actor` (key or cookie)."""
 
 from __future__ import annotations
 
 from chalice import Blueprint
 
 from chalicelib.handlers import http
-from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.auth import current_actor
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
@@ -14,7 +14,7 @@ inbox = lazy("chalicelib.services.inbox")
 bp = Blueprint(__name__)
 
 
-@bp.route("/agency/complaints", methods=["GET"], authorizer=staff_key)
+@bp.route("/agency/complaints", methods=["GET"])
 @endpoint
 def list_complaints():
     request = bp.current_request
@@ -24,14 +24,14 @@ def list_complaints():
     return http.respond(inbox.page(actor, inbox.parse_filters(params), limit, params.get("cursor")))
 
 
-@bp.route("/agency/complaints/{tracking_id}", methods=["GET"], authorizer=staff_key)
+@bp.route("/agency/complaints/{tracking_id}", methods=["GET"])
 @endpoint
 def get_complaint(tracking_id: str):
     actor = current_actor(bp.current_request)
     return http.respond(actions.staff_view(actor, tracking_id))
 
 
-@bp.route("/agency/complaints/{tracking_id}/actions", methods=["POST"], authorizer=staff_key,
+@bp.route("/agency/complaints/{tracking_id}/actions", methods=["POST"],
           content_types=http.ANY)
 @endpoint
 def act(tracking_id: str):

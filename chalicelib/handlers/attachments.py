@@ -15,4 +15,5 @@ bp = Blueprint(__name__)
 @bp.route("/attachments", methods=["POST"], content_types=http.ANY)
 @endpoint
 def request_upload():
-    return http.respond(attachments.request_upload(http.json_object(bp.current_request)), 201)
+    request = bp.current_request
+    return http.respond(attachments.request_upload(http.json_object(request), source=http.source_ip(request)), 201)

@@ -1,57 +1,84 @@
-"""Staff authentication: a Chalice authorizer resolves the API key, views enforce the scope.
+"""Staff authentication, in one place: an API key or the session cookie (SPEC §1, §10).
 
-The authorizer (its own Lambda when deployed, ``ttl_seconds=0`` so a revoked key stops working at
-once) looks the key up and hands the role, agency and agency path to the view in the request
-context. A bad key is let through *marked as bad* so that the view answers 401 in the SPEC error
-shape. A request without any ``Authorization`` header is refused by API Gateway itself (401).
+``current_actor(request, roles)`` answers who is calling:
+
+- ``Authorization: Bearer <api-key>`` (programs): the key's role and agency (one GetItem);
+- else the cookie ``__Host-lapor-staff`` (people signed in): the session's account, role and
+  agency (one conditional UpdateItem that also keeps the session alive). A request that changes
+  something must then carry the session's CSRF token, in ``X-CSRF-Token`` or, from a form, passed
+  as ``csrf=`` by the caller; otherwise 403 ``csrf_failed``.
+
+The check runs inside the API function. API Gateway's authorizers read one header, and a request
+without it would be refused before the function could look at the cookie; checking here also
+spares a second Lambda per request. Either way a request costs one DynamoDB call to authenticate.
 """
 
 from __future__ import annotations
 
-from chalice import AuthResponse, Blueprint
 from chalice.app import Request
 
+from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
-from chalicelib.errors import DomainError, Forbidden, ServiceUnavailable, Unauthorized, transient_code, unavailable
+from chalicelib.errors import CsrfFailed, DomainError, Forbidden, Unauthorized, transient_code, unavailable
 from chalicelib.lazy import lazy
 
 keys = lazy("chalicelib.services.keys")
-bp = Blueprint(__name__)
+sessions = lazy("chalicelib.services.sessions")
 STAFF_ROLES = ("national_admin", "coordinator", "officer")
+SESSION_COOKIE = "__Host-lapor-staff"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SIGN_IN = "sign in, or send Authorization: Bearer <api-key>"
 
 
-@bp.authorizer(ttl_seconds=0)
-def staff_key(auth_request):
-    token = (auth_request.token or "").strip()
-    scheme, _, key = token.partition(" ")
+def cookie(request: Request, name: str = SESSION_COOKIE) -> str | None:
+    """One cookie's value from the Cookie header (a malformed header is as good as none)."""
+    for part in (request.headers.get("cookie") or "").split(";"):
+        key, sep, value = part.strip().partition("=")
+        if sep and key == name:
+            return value.strip().strip('"') or None
+    return None
+
+
+def _key_actor(header: str) -> Actor:
+    scheme, _, key = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise Unauthorized(SIGN_IN)
+    return keys.resolve(key.strip())
+
+
+def _session_actor(request: Request, csrf: str | None) -> Actor:
+    session = sessions.resolve(cookie(request), now=clock.now())
+    if request.method.upper() not in SAFE_METHODS:
+        token = request.headers.get(CSRF_HEADER) or csrf
+        if not session.csrf_matches(token):
+            raise CsrfFailed("this change needs the session's CSRF token (X-CSRF-Token or csrf_token)")
+    return session.actor()
+
+
+def current_actor(request: Request, roles: tuple[str, ...] = STAFF_ROLES, *, csrf: str | None = None) -> Actor:
+    """The staff member making this request; 401 without valid credentials, 403 for a role not
+    allowed here or a cookie request that changes something without its CSRF token (``csrf`` is
+    a form's ``csrf_token`` field), 429 when the credentials could not be checked for now."""
+    header = request.headers.get("authorization")
     try:
-        if scheme.lower() != "bearer":
-            raise Unauthorized("send Authorization: Bearer <api-key>")
-        actor = keys.resolve(key.strip())
-    except DomainError as error:
-        return _refused(error)
+        if header is not None:
+            actor = _key_actor(header)
+        elif cookie(request):
+            actor = _session_actor(request, csrf)
+        else:
+            raise Unauthorized(SIGN_IN)
+    except DomainError:
+        raise
     except Exception as error:
-        if not transient_code(error):
-            raise
-        return _refused(unavailable())  # the key table is busy: the view answers 429, not a 500
-    return AuthResponse(routes=["*"], principal_id=f"{actor.role}:{actor.agency_id}", context={
-        "role": actor.role, "agency_id": actor.agency_id or "", "agency_path": "/".join(actor.agency_path)})
+        if transient_code(error):
+            raise unavailable() from error
+        raise
+    if actor.role not in roles:
+        raise Forbidden(f"a {actor.role} cannot use this endpoint")
+    return actor
 
 
-def _refused(error: DomainError) -> AuthResponse:
-    return AuthResponse(routes=["*"], principal_id="anonymous",
-                        context={"error": error.code, "message": error.message})
-
-
-def current_actor(request: Request, roles: tuple[str, ...] = STAFF_ROLES) -> Actor:
-    """The staff member making this request; 401 for a bad key, 403 for a role not allowed here,
-    429 when the key could not be checked for now."""
-    context = (request.context or {}).get("authorizer") or {}
-    if context.get("error") == ServiceUnavailable.code:
-        raise unavailable()
-    if context.get("error") or not context.get("role"):
-        raise Unauthorized(context.get("message") or "send Authorization: Bearer <api-key>")
-    if context["role"] not in roles:
-        raise Forbidden(f"a {context['role']} key cannot use this endpoint")
-    path = tuple(p for p in context.get("agency_path", "").split("/") if p)
-    return Actor(context["role"], context["agency_id"], path or (context["agency_id"],))
+# Routes once named the API-key authorizer (``authorizer=staff_key``); authentication now happens in
+# ``current_actor``, so the name means "no gateway authorizer" for any route still written that way.
+staff_key = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.handlers import http
-from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.auth import current_actor
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
@@ -13,7 +13,7 @@ export = lazy("chalicelib.services.export")
 bp = Blueprint(__name__)
 
 
-@bp.route("/agency/complaints.csv", methods=["GET"], authorizer=staff_key)
+@bp.route("/agency/complaints.csv", methods=["GET"])
 @endpoint
 def complaints_csv():
     request = bp.current_request

@@ -76,6 +76,14 @@ def json_object(request: Request) -> dict[str, Any]:
     return data
 
 
+def source_ip(request: Request) -> str | None:
+    """The address API Gateway saw (its request context), never a client's X-Forwarded-For: a
+    header anyone can write (SPEC §11)."""
+    identity = (request.context or {}).get("identity") or {}
+    address = identity.get("sourceIp")
+    return address if isinstance(address, str) and address else None
+
+
 def wants_json(request: Request) -> bool:
     accept = (request.headers.get("accept") or "").lower()
     return JSON in accept or "text/html" not in accept

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
-from chalicelib.errors import DomainError
+from chalicelib.errors import DomainError, transient_code, unavailable
 from chalicelib.handlers import http
 from chalicelib.lazy import lazy
 from chalicelib.observability import logger
@@ -25,6 +25,8 @@ service = lazy("chalicelib.services.open311")
 bp = Blueprint(__name__)
 BASE = "/open311/v2"
 PUBLIC = {"Access-Control-Allow-Origin": "*"}
+# A browser app reads the reporter's token of its filing from this header (CORS).
+FILED = {**PUBLIC, "Access-Control-Expose-Headers": "X-Reporter-Token"}
 CACHE = {**PUBLIC, "Cache-Control": "public, max-age=3600"}
 
 
@@ -34,9 +36,11 @@ def render(fmt: str, root: str, value: Any, status: int = 200, headers: dict[str
 
 
 def _status_of(error: DomainError) -> int:
+    """GeoReport's codes where it has one; "busy" (429, 503) and 413 keep theirs: a client must
+    see that retrying later can work, which a 400 would deny."""
     if error.status in {401, 403}:
         return 403
-    if error.status in {404, 413} or error.status >= 500:
+    if error.status in {404, 413, 429} or error.status >= 500:
         return error.status
     return 400
 
@@ -54,7 +58,11 @@ def georeport(view: Callable[..., Response]) -> Callable[..., Response]:
             status = _status_of(error)
             return render(fmt, "errors", [{"code": status, "description": error.message}], status,
                           {**PUBLIC, **error.headers})
-        except Exception:
+        except Exception as error:
+            if transient_code(error):  # DynamoDB throttling or a passing failure: retry, as on the JSON API
+                busy = unavailable()
+                return render(fmt, "errors", [{"code": busy.status, "description": busy.message}], busy.status,
+                              {**PUBLIC, **busy.headers})
             logger.exception("unhandled error in Open311")
             return render(fmt, "errors", [{"code": 500, "description": "an internal error occurred; it has been "
                                                                       "logged"}], 500, PUBLIC)
@@ -70,6 +78,13 @@ def split_format(name: str) -> tuple[str, str]:
     return stem, ext
 
 
+def query(request: Any) -> dict[str, str]:
+    """The query parameters, each given once (a repeated one is 400, not "the last one wins")."""
+    params = request.query_params or {}
+    service.single_values({name: params.getlist(name) for name in params})
+    return http.query(request)
+
+
 def _endpoint_url() -> str:
     """From the PUBLIC_BASE_URL setting, never from the request's Host (SPEC §11)."""
     return get_settings().public_base_url + BASE
@@ -77,26 +92,30 @@ def _endpoint_url() -> str:
 
 @georeport
 def discovery(fmt: str) -> Response:
+    query(bp.current_request)
     return render(fmt, "discovery", open311.discovery(_endpoint_url()), headers=CACHE)
 
 
 @georeport
 def services(fmt: str) -> Response:
+    query(bp.current_request)
     return render(fmt, "services", open311.services(), headers=CACHE)
 
 
 @georeport
 def service_definition(fmt: str, code: str) -> Response:
+    query(bp.current_request)
     return render(fmt, "service_definition", service.service_definition(code), headers=CACHE)
 
 
 @georeport
 def list_requests(fmt: str) -> Response:
-    return render(fmt, "service_requests", service.list_requests(http.query(bp.current_request)), headers=PUBLIC)
+    return render(fmt, "service_requests", service.list_requests(query(bp.current_request)), headers=PUBLIC)
 
 
 @georeport
 def get_request(fmt: str, tracking_id: str) -> Response:
+    query(bp.current_request)
     return render(fmt, "service_requests", service.get_request(tracking_id), headers=PUBLIC)
 
 
@@ -110,12 +129,12 @@ def create_request(fmt: str) -> Response:
         form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
     except UnicodeDecodeError:
         raise open311.Open311Error.of(400, "the form is not valid UTF-8") from None
-    if "api_key" in http.query(request):  # a URL is logged by every proxy on the way: never a key in it
+    if "api_key" in query(request):  # a URL is logged by every proxy on the way: never a key in it
         raise open311.Open311Error.of(400, "send api_key in the form body, not in the URL")
     api_key = (form.get("api_key") or [None])[-1]
     answer, token = service.create_request(form, api_key)
     # The body is GeoReport's, exactly; the reporter's token (shown once) travels in a header.
-    return render(fmt, "service_requests", answer, 201, {"X-Reporter-Token": token})
+    return render(fmt, "service_requests", answer, 201, {**FILED, "X-Reporter-Token": token})
 
 
 def _register() -> None:
@@ -149,3 +168,35 @@ def request_file(request_file: str) -> Response:
     except open311.Open311Error as error:
         return render("xml", "errors", error.body(), error.status, PUBLIC)
     return get_request(fmt, tracking_id)
+
+
+# Anything else under /open311/v2/ is GeoReport's 404, in the format its name asks for (XML unless
+# it ends in .json), up to three path segments deep; deeper paths get the gateway's own 404.
+UNKNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def _unknown(path: str) -> Response:
+    fmt = "json" if path.endswith(".json") else "xml"
+    return render(fmt, "errors", [{"code": 404, "description": f"{BASE}/{path} is not a GeoReport v2 resource: "
+                                                                 "see discovery.xml"}], 404, PUBLIC)
+
+
+@bp.route(BASE, methods=UNKNOWN_METHODS, content_types=http.ANY, name="open311_root")
+def unknown_root() -> Response:
+    return _unknown("")
+
+
+@bp.route(BASE + "/{name}", methods=UNKNOWN_METHODS, content_types=http.ANY, name="open311_unknown_1")
+def unknown_1(name: str) -> Response:
+    return _unknown(name)
+
+
+@bp.route(BASE + "/{name}/{part}", methods=UNKNOWN_METHODS, content_types=http.ANY, name="open311_unknown_2")
+def unknown_2(name: str, part: str) -> Response:
+    return _unknown(f"{name}/{part}")
+
+
+@bp.route(BASE + "/{name}/{part}/{more}", methods=UNKNOWN_METHODS, content_types=http.ANY,
+          name="open311_unknown_3")
+def unknown_3(name: str, part: str, more: str) -> Response:
+    return _unknown(f"{name}/{part}/{more}")

@@ -1,23 +1,18 @@
-"""Places (SPEC §12): reports near a point, and supporting one instead of filing it again."""
+"""Places (SPEC §12): reports near a point, supporting one instead of filing it again, the map."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
-from chalice.app import Request
+from chalice import Blueprint, Response
 
+from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
 places = lazy("chalicelib.services.places")
+statistics = lazy("chalicelib.web.statistics")
+text = lazy("chalicelib.web.text")
 bp = Blueprint(__name__)
-
-
-def throttle_like_filing(request: Request) -> None:
-    """RATE-LIMIT SEAM: a support must be rate-limited exactly like ``POST /complaints`` (issue 14).
-    The limiter is issue 13's (safety); it had not landed on main when this route was written, so
-    nothing is limited here yet. Call that limiter, with the same key and budget as filing, here."""
-    del request
 
 
 @bp.route("/complaints/nearby", methods=["GET"])
@@ -33,6 +28,32 @@ def nearby():
 def support(tracking_id: str):
     request = bp.current_request
     http.raw_body(request)  # an oversized body is 413 like everywhere; the body itself is not used
-    throttle_like_filing(request)
-    answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"))
+    answer, counted = places.support(tracking_id, request.headers.get("idempotency-key"),
+                                     source=http.source_ip(request))
     return http.respond(answer, 201 if counted else 200)
+
+
+@bp.route("/stats/map.svg", methods=["GET"])
+@endpoint
+def stats_map():
+    params = http.query(bp.current_request)
+    svg = places.stats_map(params.get("level"), params.get("metric"), params.get("from"), params.get("to"))
+    return Response(body=svg, status_code=200, headers={"Content-Type": "image/svg+xml; charset=utf-8",
+                                                        "Cache-Control": "public, max-age=300"})
+
+
+@bp.route("/statistik", methods=["GET"])
+@endpoint
+def statistics_page():
+    params = http.query(bp.current_request)
+    lang = text.language(params.get("lang"))
+    try:
+        found = places.map_figures(params.get("level"), params.get("metric"), params.get("from"), params.get("to"))
+        errors, status = None, 200
+    except ValidationFailed as error:  # the page again with the usual figures, and why
+        found, status = places.map_figures(None, None, None, None), 422
+        errors = " ".join(text.server_message(lang, message) for message in error.fields.values())
+    sort = statistics.parse_sort(params.get("sort"), found["metric"])
+    response = http.html(statistics.page(lang, found, places.map_svg(found), sort, errors), status)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -57,10 +57,11 @@ def file_complaint():
            or next((v.strip() for v in reversed(form.get("idempotency_key", [])) if v.strip()), None))
     if not from_form or http.wants_json(request):
         return http.respond(submit.submit(data, idempotency_key=key, lambda_context=bp.lambda_context,
-                                          lang=reader), 201)
+                                          lang=reader, source=http.source_ip(request)), 201)
     lang = text.language((form.get("lang") or ["id"])[-1])
     try:
-        answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang)
+        answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang,
+                                     source=http.source_ip(request))
     except (ValidationFailed, IdempotencyConflict, RequestInProgress) as error:
         return web.filing_refused(lang, data, error, key)
     return web.filed(lang, answer, data)
@@ -86,7 +87,8 @@ def reply(tracking_id: str):
     request = bp.current_request
     data = http.json_object(request)
     key = (request.headers.get("idempotency-key") or "").strip() or None
-    return http.respond(reporter.reply(tracking_id, request.headers.get("x-reporter-token"), data, key), 201)
+    return http.respond(reporter.reply(tracking_id, request.headers.get("x-reporter-token"), data, key,
+                                       source=http.source_ip(request)), 201)
 
 
 @bp.route("/complaints/{tracking_id}/feedback", methods=["POST"], content_types=http.ANY)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.handlers import http
-from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.auth import current_actor
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
@@ -24,7 +24,7 @@ def public_stats():
                         headers=PUBLIC_CACHE)
 
 
-@bp.route("/agency/stats", methods=["GET"], authorizer=staff_key)
+@bp.route("/agency/stats", methods=["GET"])
 @endpoint
 def agency_stats():
     request = bp.current_request

@@ -8,11 +8,16 @@ until the first call.
 from chalicelib.models.agency import AgencyModel, RoutingRuleModel
 from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
+from chalicelib.models.limit import LimitModel
 from chalicelib.models.notification import NotificationModel
+from chalicelib.models.participation import ParticipationModel
+from chalicelib.models.session import SessionModel
 from chalicelib.models.stats import StatModel
+from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel)
+              NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel)
 
-__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel",
-           "NotificationModel", "RoutingRuleModel", "StatModel"]
+__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
+           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
+           "UserModel"]

@@ -31,6 +31,7 @@ class ApiKeyModel(Model):
     label = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     revoked_at = UnicodeAttribute(null=True)
+    last_used_on = UnicodeAttribute(null=True)  # the WIB day of its last use, written once a day
 
     key_id_index = KeyIdIndex()
     agency_index = KeyAgencyIndex()

@@ -112,3 +112,4 @@ class EventModel(Model):
     note = UnicodeAttribute(null=True)
     audience = UnicodeAttribute()
     data = JSONAttribute(null=True)
+    acted_by = JSONAttribute(null=True)  # the account or API key behind a staff action

@@ -91,10 +91,11 @@ def event_to_model(tracking_id: str, event: Event, seq: int = 0) -> EventModel:
         tracking_id, key, at=iso(event.at), type=event.type, actor_role=event.actor_role,
         actor_agency_id=event.actor_agency_id, status=str(event.status), agency_id=event.agency_id,
         note=event.note or None, audience=event.audience, data=event.data or None,
+        acted_by=event.acted_by or None,
     )
 
 
 def event_from_model(m: EventModel) -> Event:
     return Event(at=datetime.fromisoformat(m.at), type=m.type, actor_role=m.actor_role,
                  status=m.status, actor_agency_id=m.actor_agency_id, agency_id=m.agency_id,
-                 note=m.note or "", audience=m.audience, data=m.data or {})
+                 note=m.note or "", audience=m.audience, data=m.data or {}, acted_by=m.acted_by or None)

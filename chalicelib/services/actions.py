@@ -16,17 +16,19 @@ from chalicelib.domain.complaint import (
     ACTIONS,
     STAFF_ACTIONS,
     Actor,
+    Complaint,
     apply_action,
     check_permission,
     in_scope,
+    merge_duplicate,
     returns_destination,
 )
-from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, directory, reports, store
+from chalicelib.services import attachments, directory, participation, reports, store
 
 
-def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
+def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None, str | None]:
     action = data.get("action")
     fields: dict[str, str] = {}
     if action not in STAFF_ACTIONS:
@@ -37,13 +39,16 @@ def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None]:
     agency_id = data.get("agency_id")
     if agency_id is not None and (not isinstance(agency_id, str) or not agencies.SLUG.match(agency_id)):
         fields["agency_id"] = "unknown agency"
-    unknown = set(data) - {"action", "note", "agency_id"}
+    duplicate_of = data.get("duplicate_of")
+    if duplicate_of is not None and not isinstance(duplicate_of, str):
+        fields["duplicate_of"] = "must be a tracking id such as LPR-7K3M-9QXD"
+    unknown = set(data) - {"action", "note", "agency_id", "duplicate_of"}
     for name in sorted(unknown):
         fields[name] = "unknown field"
     fields.update(characters.refused_fields(data))
     if fields:
         raise ValidationFailed("the action is not valid", fields=fields)
-    return action, note, agency_id
+    return action, note, agency_id, duplicate_of
 
 
 def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
@@ -54,12 +59,30 @@ def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
     return agency.target()
 
 
+def _original(tracking_id: str, duplicate_of: str | None) -> tuple[Complaint, Complaint]:
+    """mark_duplicate: the report and the one it repeats, in one round trip."""
+    if not duplicate_of:
+        raise ValidationFailed("duplicate_of is required", fields={
+            "duplicate_of": "required for mark_duplicate: the original's tracking id"})
+    try:
+        original_id = reports.checked_id(duplicate_of)
+    except NotFound:
+        raise ValidationFailed("unknown report", fields={"duplicate_of": "no report with this tracking id"}) from None
+    before, original = store.get_pair(reports.checked_id(tracking_id), original_id)
+    if original is None:
+        raise ValidationFailed("unknown report", fields={"duplicate_of": "no report with this tracking id"})
+    return before, original
+
+
 def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
-    action, note, agency_id = _parse(data)
+    action, note, agency_id, duplicate_of = _parse(data)
+    original = None
     if action == "forward" and agency_id is not None:
         # the report and the target agency in one round trip
         before, agency_model = store.get_with_agency(reports.checked_id(tracking_id), agency_id)
         agency = directory.agency_from_model(agency_model) if agency_model else None
+    elif action == "mark_duplicate":
+        (before, original), agency = _original(tracking_id, duplicate_of), None
     else:
         before, agency = reports.load(tracking_id, consistent=True), None
     logger.append_keys(tracking_id=before.tracking_id)
@@ -75,8 +98,12 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
             before, agencies.province_coordinator(before.province_code).target(), agencies.national().target())
     now = clock.now()
     after, events = apply_action(before, actor, action, now, store.limits(), note=note, target=target,
-                                 return_queue=return_queue)
-    saved = store.update(before, after, events, now, notices.for_change(before, after, events))
+                                 return_queue=return_queue, original=original)
+    also = None
+    if original is not None:  # the original gains a supporter in the same transaction (SPEC §12)
+        also = (original, *merge_duplicate(original, after, actor, now))
+    saved = store.update(before, after, events, now, notices.for_change(before, after, events), also=also)
+    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
     count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from chalicelib.adapters import attachments as s3
+from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
 from chalicelib.domain.submission import UPLOAD_ID
-from chalicelib.errors import ValidationFailed
+from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
+from chalicelib.services import limits
 
 CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
 MAX_BYTES = 10 * 1024 * 1024
@@ -28,9 +30,9 @@ LINK_SECONDS = 10 * 60  # how long a download link stays valid
 MAX_FILENAME = 200
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
-TYPE_MESSAGE = "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)"
-SIZE_MESSAGE = "must be at most 10 MB"
-UNKNOWN_MESSAGE = "unknown upload id: upload with POST /attachments first"
+TYPE_MESSAGE = Problem("file_type", "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)")
+SIZE_MESSAGE = Problem("file_size", "must be at most 10 MB")
+UNKNOWN_MESSAGE = Problem("unknown_upload", "unknown upload id: upload with POST /attachments first")
 
 
 def new_upload_id() -> str:
@@ -55,10 +57,11 @@ def _upload_request_errors(data: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-def request_upload(data: dict[str, Any]) -> dict[str, Any]:
+def request_upload(data: dict[str, Any], source: str | None = None) -> dict[str, Any]:
     fields = _upload_request_errors(data)
     if fields:
         raise ValidationFailed("this file cannot be attached", fields=fields)
+    limits.hit("upload", "address", source, clock.now())
     content_type = data["content_type"].split(";")[0].strip().lower()
     upload_id = new_upload_id()
     upload = s3.presigned_upload(upload_id, content_type, MAX_BYTES, UPLOAD_SECONDS)

@@ -52,12 +52,13 @@ def upload_origin() -> str:
 
 
 def submit_form(data: dict[str, Any], key: str | None, lambda_context: Any = None,
-                lang: str = "id") -> dict[str, Any]:
+                lang: str = "id", source: str | None = None) -> dict[str, Any]:
     """File from a plain form. A browser that posts the form twice (double click) gets the same
     answer both times: the second post waits for the first instead of failing."""
     for attempt in range(BUSY_RETRIES):
         try:
-            return submit.submit(data, idempotency_key=key, lambda_context=lambda_context, lang=lang)
+            return submit.submit(data, idempotency_key=key, lambda_context=lambda_context, lang=lang,
+                                 source=source)
         except RequestInProgress:
             if attempt == BUSY_RETRIES - 1:
                 raise
@@ -102,7 +103,7 @@ def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, 
     if isinstance(rating, str) and rating.isdigit():
         rating = int(rating)
     if decision == "accept" and rating is None:
-        raise ValidationFailed("a rating is required", fields={"rating": "must be a whole number from 1 to 5"})
+        raise ValidationFailed("a rating is required", fields={"rating": reporter.RATING})
     return reporter.feedback(tracking_id, token, {"decision": decision, "rating": rating,
                                                   "comment": form.get("comment", "")})
 

@@ -12,7 +12,10 @@ from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
 from chalicelib.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from chalicelib.lazy import lazy
 from chalicelib.models import AgencyModel, ApiKeyModel
+
+participation = lazy("chalicelib.services.participation")
 
 ROLES = ("national_admin", "coordinator", "officer", "open311")
 KEY_FORMAT = re.compile(r"^lpr_[a-z0-9]{8,16}_[A-Za-z0-9_\-]{32,64}$")  # 8: keys issued before 64-bit ids
@@ -59,7 +62,9 @@ def resolve(key: str | None) -> Actor:
                                  headers={"Retry-After": "1"}) from None
     if stored.revoked_at:
         raise Unauthorized("unknown or revoked API key")
-    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)))
+    participation.record_key_use(stored, clock.now())  # a write at most once a day per key
+    return Actor(stored.role, stored.agency_id, tuple(stored.agency_path or (stored.agency_id,)),
+                 key_id=stored.key_id, label=stored.label)
 
 
 def revoke(key_id: str) -> dict[str, Any]:

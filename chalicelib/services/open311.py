@@ -6,11 +6,12 @@ key is the UTC filing time), newest first, within the requested window (90 days 
 ``api_key`` issued with the ``open311`` role and goes through ``submit.submit``: a report filed
 through Open311 is an ordinary report (routing, clocks, notifications).
 
-Location: GeoReport accepts ``lat``/``long``, ``address_string`` or ``address_id``; we need the
-regency/city to route a report, which coordinates alone do not give us without a boundary
-database. So a request names its regency as ``attribute[regency_code]`` (or ``regency_code``), or as
-``address_id`` (our address ids are the Kemendagri regency codes); ``lat``/``long`` and
-``address_string`` are kept as the report's coordinates and address. Without a regency: 400.
+Location: GeoReport accepts ``lat``/``long``, ``address_string`` or ``address_id``. ``lat``/``long``
+alone are enough (SPEC §12): the regency that holds the point routes the report. A request may also
+name its regency as ``attribute[regency_code]`` (or ``regency_code``), or as ``address_id`` (our
+address ids are the Kemendagri regency codes); with a point too, the point must lie in that
+regency's province. ``address_string`` is kept as the report's address. Neither a point nor a
+regency: 400. ``media_url`` (https only) is kept and shown with the report unless it is confidential.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from chalicelib.adapters import clock
 from chalicelib.domain import open311
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Complaint
 from chalicelib.domain.reference import CATEGORY_CODES, regions
-from chalicelib.errors import DomainError, NotFound, Unauthorized, ValidationFailed
+from chalicelib.errors import DomainError, NotFound, RateLimited, Unauthorized, ValidationFailed
 from chalicelib.models import ComplaintModel
 from chalicelib.models.mapping import from_model, utc_key
-from chalicelib.services import keys, reports, submit
+from chalicelib.services import keys, limits, reports, submit
 
 Open311Error = open311.Open311Error
 WINDOW = timedelta(days=90)
@@ -40,7 +41,8 @@ _TRUE = {"true", "1", "yes", "on"}
 _FIELD_NAMES = {"latitude": "lat", "longitude": "long", "address": "address_string", "category": "service_code",
                 "reporter.email": "email", "reporter.phone": "phone", "reporter.name": "first_name/last_name",
                 "regency_code": "attribute[regency_code]", "province_code": "attribute[province_code]",
-                "kind": "attribute[kind]", "title": "attribute[title]", "incident_date": "attribute[incident_date]"}
+                "kind": "attribute[kind]", "title": "attribute[title]", "incident_date": "attribute[incident_date]",
+                "media_url": "media_url"}
 
 
 def _split(value: str | None) -> list[str]:
@@ -165,8 +167,30 @@ def _title_from(description: str) -> str:
     return cut + "…"
 
 
+def single_values(params: dict[str, list[str]]) -> None:
+    """A parameter given twice is 400, never "the last one wins" (a multivaluelist attribute,
+    ``attribute[code][]``, may repeat)."""
+    repeated = sorted(name for name, values in params.items() if len(values) > 1 and not name.endswith("[]"))
+    if repeated:
+        raise Open311Error.of(400, *(f"{name} was given more than once; send it once (several values: "
+                                     "comma delimited)" for name in repeated))
+
+
+def _incident_date(value: str | None) -> str | None:
+    """Declared as a ``datetime`` (the specification has no date type): a W3C date-time gives its
+    own calendar day; a plain date (YYYY-MM-DD) is taken as it is."""
+    if value is None or "T" not in value:
+        return value
+    try:
+        return datetime.fromisoformat(value).date().isoformat()
+    except ValueError:
+        return value  # the filing's own check names the field
+
+
 def to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
     """An Open311 form -> our filing body (SPEC §3 fields)."""
+    single_values(form)
+
     def one(name: str) -> str | None:
         values = [v.strip() for v in form.get(name, []) if v.strip()]
         return values[-1] if values else None
@@ -180,11 +204,11 @@ def to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
     if service_code not in CATEGORY_CODES:
         raise Open311Error.of(404, f"service_code {service_code} was not found: see services")
     regency = attribute("regency_code") or one("regency_code") or one("address_id")
-    if not regency:
-        raise Open311Error.of(400, "missing location: send the regency/city as attribute[regency_code] or "
-                                   "address_id (a Kemendagri code such as 73.71); lat/long alone cannot be routed")
-    known = regions().regencies.get(regency)
-    if known is None:
+    if not regency and not (one("lat") and one("long")):
+        raise Open311Error.of(400, "missing location: send lat and long, or the regency/city as "
+                                   "attribute[regency_code] or address_id (a Kemendagri code such as 73.71)")
+    known = regions().regencies.get(regency) if regency else None
+    if regency and known is None:
         raise Open311Error.of(400, f"address_id/regency_code {regency} is not a known regency/city code")
     description = one("description") or ""
     name = " ".join(part for part in (one("first_name"), one("last_name")) if part) or None
@@ -194,31 +218,37 @@ def to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
         "title": attribute("title") or _title_from(description),
         "description": description,
         "category": service_code,
-        "province_code": attribute("province_code") or one("province_code") or known.province_code,
+        "province_code": attribute("province_code") or one("province_code") or (known and known.province_code),
         "regency_code": regency,
         "address": one("address_string"),
         "latitude": one("lat"),
         "longitude": one("long"),
-        "incident_date": attribute("incident_date"),
+        "media_url": one("media_url"),
+        "incident_date": _incident_date(attribute("incident_date")),
         "anonymous": (anonymous or "").lower() in _TRUE if anonymous else name is None,
         "confidential": (attribute("confidential") or "").lower() in _TRUE,
         "reporter": {key: value for key, value in (("name", name), ("email", one("email")),
                                                    ("phone", one("phone"))) if value},
     }
-    return {key: value for key, value in data.items() if value is not None}
+    return {key: value for key, value in data.items() if value not in (None, "")}
 
 
 def create_request(form: dict[str, list[str]], api_key: str | None) -> tuple[list[dict[str, Any]], str]:
     """POST requests: the GeoReport answer, and the reporter token (for the client to keep)."""
     require_key(api_key)
+    limits.hit("open311", "key", api_key, clock.now())  # 429 with Retry-After, in GeoReport's error shape
     data = to_submission(form)
     try:
         receipt = submit.submit(data)
     except ValidationFailed as error:
         raise Open311Error.of(400, *(f"{_FIELD_NAMES.get(field, field)}: {message}"
                                      for field, message in error.fields.items())) from None
+    except RateLimited:
+        raise
     except DomainError as error:
-        raise Open311Error.of(503 if error.status >= 500 else 400, error.message) from None
+        if error.status == 429 or error.status >= 500:
+            raise  # busy or rate-limited: the handler keeps the status and its Retry-After
+        raise Open311Error.of(400, error.message) from None
     due = receipt["deadlines"].get("verification")
     notice = "Laporan diterima dan akan diverifikasi" + (f" paling lambat {due}" if due else "") + "."
     return [{"service_request_id": receipt["tracking_id"], "service_notice": notice, "account_id": None}], \

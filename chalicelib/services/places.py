@@ -15,7 +15,7 @@ from chalicelib.domain.complaint import support as support_report
 from chalicelib.domain.reference import CATEGORY_CODES
 from chalicelib.errors import NotInARegency, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
-from chalicelib.services import reports, store
+from chalicelib.services import limits, reports, store
 from chalicelib.services.submit import check_idempotency_key
 
 
@@ -85,15 +85,17 @@ def _marker_id(tracking_id: str, key: str) -> str:
     return f"support#{tracking_id}#{identifiers.hash_secret(key)}"
 
 
-def support(tracking_id: str, idempotency_key: str | None) -> tuple[dict[str, Any], bool]:
+def support(tracking_id: str, idempotency_key: str | None, source: str | None = None) -> tuple[dict[str, Any], bool]:
     """Count one supporter per Idempotency-Key (SPEC §12). Returns the answer and whether this
-    request counted. Concurrent supports each count: a lost version race is read again and retried."""
+    request counted. Concurrent supports each count: a lost version race is read again and retried.
+    Rate-limited like filing (SPEC §11): the same budget per address, in its own counter."""
     key = (idempotency_key or "").strip()
     if not key:
         raise ValidationFailed("Idempotency-Key is required", fields={
             "Idempotency-Key": "required: one key per supporter, so a resent support counts once"})
     check_idempotency_key(key)  # the same rule as filing
     tracking_id = reports.checked_id(tracking_id)
+    limits.hit("support", "address", source, clock.now())
     for attempt in range(SUPPORT_ATTEMPTS):
         before = store.get(tracking_id, consistent=True)
         after = support_report(before)
@@ -112,3 +114,46 @@ def support(tracking_id: str, idempotency_key: str | None) -> tuple[dict[str, An
         logger.info("complaint supported", extra={"supporters": saved.supporters})
         return {"tracking_id": tracking_id, "supporters": saved.supporters, "counted": True}, True
     raise AssertionError("unreachable")
+
+
+# --- the statistics map --------------------------------------------------------------------------------
+
+def map_figures(level: str | None, metric: str | None, start: str | None,
+                end: str | None) -> dict[str, Any]:
+    """The figures of every province (38 Queries, a few at a time) or regency (514) from the same
+    counters and the same summary as ``/stats``: ``{"level", "metric", "from", "to", "areas":
+    [{"code", "name", **summary}]}``."""
+    from chalicelib.domain import stats as figures
+    from chalicelib.domain.reference import regions
+    from chalicelib.services import stats
+    from chalicelib.web import statmap
+
+    level = level or "province"
+    metric = metric or "resolved_pct"
+    fields = {}
+    if level not in statmap.LEVELS:
+        fields["level"] = f"one of {', '.join(statmap.LEVELS)}"
+    if metric not in statmap.METRICS:
+        fields["metric"] = f"one of {', '.join(statmap.METRICS)}"
+    if fields:
+        raise ValidationFailed("bad map request", fields=fields)
+    first, last = figures.date_range(start, end, stats.today())
+    areas = regions().provinces if level == "province" else regions().regencies
+    scopes = {code: f"{level}:{code}" for code in areas}
+    counters = stats.read_many(list(scopes.values()), first, last)
+    rows = [{"code": code, "name": areas[code].name, **figures.summarize(figures.sum_days(counters[scope]))}
+            for code, scope in scopes.items()]
+    return {"level": level, "metric": metric, "from": first.isoformat(), "to": last.isoformat(), "areas": rows}
+
+
+def map_svg(found: dict[str, Any]) -> str:
+    from chalicelib.web import statmap
+
+    metric = found["metric"]
+    return statmap.render(found["level"], metric, {row["code"]: row[metric] for row in found["areas"]},
+                          {row["code"]: row["name"] for row in found["areas"]}, f"{found['from']} – {found['to']}")
+
+
+def stats_map(level: str | None, metric: str | None, start: str | None, end: str | None) -> str:
+    """``GET /stats/map.svg``."""
+    return map_svg(map_figures(level, metric, start, end))

@@ -85,8 +85,13 @@ def public_stats(scope: str | None, start: str | None, end: str | None) -> dict[
     if scope.startswith("agency:") and _agency(scope.partition(":")[2]) is None:
         raise ValidationFailed("unknown agency", fields={"scope": "unknown agency (see GET /agencies)"})
     days = read_days(scope, first, last)
-    return {"scope": scope, "from": first.isoformat(), "to": last.isoformat(),
-            **stats.summarize(stats.sum_days(days)), "by_month": stats.by_month(days)}
+    answer = {"scope": scope, "from": first.isoformat(), "to": last.isoformat(),
+              **stats.summarize(stats.sum_days(days)), "by_month": stats.by_month(days)}
+    if scope == "national" or scope.startswith("province:"):
+        from chalicelib.services import participation
+
+        answer["connected_pct"] = participation.connected_pct(scope)  # SPEC §14: agencies connected now
+    return answer
 
 
 # --- agency scorecards ---------------------------------------------------------------------------------
@@ -105,7 +110,7 @@ def scorecard(agency: dict[str, Any], scope: str, days: dict[str, dict[str, int]
         "median_first_response_hours": summary["median_first_response_hours"],
         "overdue": summary["overdue"], "escalated": summary["escalated"],
         "satisfaction_avg": summary["satisfaction_avg"], "ratings": summary["ratings"],
-        "reopen_rate": summary["reopen_rate"],
+        "reopen_rate": summary["reopen_rate"], "duplicates": summary["duplicates"],
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 import botocore.exceptions
@@ -20,7 +20,15 @@ from chalicelib.config import get_settings
 from chalicelib.domain import escalation, stats
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
-from chalicelib.errors import TRANSIENT_CODES, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import (
+    TRANSIENT_CODES,
+    NotFound,
+    Problem,
+    StaleVersion,
+    ValidationFailed,
+    transient_code,
+    unavailable,
+)
 from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
 from chalicelib.models.mapping import (
     event_from_model,
@@ -132,13 +140,18 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     return rows
 
 
+STALE = Problem("concurrent_change", "the report was changed by someone else; reload and retry")
+
+
 class AlreadyDone(Exception):
     """The transaction's guard (its first item, a marker put-if-absent) says it was done before."""
 
 
-def _run(write, *, stale_message: str = "the report was changed by someone else; reload and retry",
-         agency_check: bool = False, guarded: bool = False) -> None:
-    """Run a transaction; retry transaction conflicts (on shared counter items) and throttling."""
+def _run(write, *, stale_message: str = STALE,
+         agency_check: bool = False, guarded: bool = False,
+         refusal: Callable[[list[str]], Exception | None] | None = None) -> None:
+    """Run a transaction; retry transaction conflicts (on shared counter items) and throttling.
+    ``refusal`` names the error for a failed condition of the caller's own (an abuse limit)."""
     for attempt in range(4):
         try:
             with TransactWrite(connection=connection()) as tx:
@@ -146,11 +159,14 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
             return
         except TransactWriteError as error:
             reasons = _reasons(error)
+            own = refusal(reasons) if refusal and "ConditionalCheckFailed" in reasons else None
+            if own is not None:
+                raise own from None
             if "ConditionalCheckFailed" in reasons:
                 # PynamoDB sends condition checks first: the agency check is item 0.
                 if agency_check and reasons[0] == "ConditionalCheckFailed":
                     raise ValidationFailed("unknown agency", fields={
-                        "target_agency_id": "unknown agency: see GET /agencies"}) from None
+                        "target_agency_id": Problem("unknown_agency", "unknown agency: see GET /agencies")}) from None
                 if guarded and reasons[0] == "ConditionalCheckFailed":
                     raise AlreadyDone() from None
                 raise StaleVersion(stale_message) from None
@@ -164,9 +180,15 @@ def _run(write, *, stale_message: str = "the report was changed by someone else;
 
 
 def create(c: Complaint, events: list[Event], now: datetime, *,
-           check_agency: str | None = None, notices: Iterable[escalation.Notice] = ()) -> None:
-    """A new report: put-if-absent, its first events, counters and notifications, in one go."""
+           check_agency: str | None = None, notices: Iterable[escalation.Notice] = (),
+           counters: Callable[[TransactWrite], list[Exception]] | None = None) -> None:
+    """A new report: put-if-absent, its first events, counters and notifications, in one go.
+
+    ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns the error for each,
+    in order: the one whose condition fails is raised and nothing is written."""
     model = to_model(c, escalation.next_due_at(c, now, limits()))
+    rows = _notification_models(c.tracking_id, notices, now)
+    refusals: list[Exception] = []
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.tracking_id.does_not_exist())
@@ -174,18 +196,37 @@ def create(c: Complaint, events: list[Event], now: datetime, *,
             tx.condition_check(AgencyModel, check_agency, condition=AgencyModel.agency_id.exists())
         for seq, event in enumerate(events):
             tx.save(event_to_model(c.tracking_id, event, seq))
-        _add_stats(tx, stats.delta(None, c))
-        for row in _notification_models(c.tracking_id, notices, now):
+        for row in rows:
             tx.save(row)
+        refusals[:] = counters(tx) if counters else []  # the first updates: after checks and puts
+        _add_stats(tx, stats.delta(None, c))
 
-    _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency))
+    def refusal(reasons: list[str]) -> Exception | None:
+        # PynamoDB sends condition checks, then puts, then updates, each in the order given.
+        first = (1 if check_agency else 0) + 1 + len(events) + len(rows)
+        for offset, error in enumerate(refusals):
+            if first + offset < len(reasons) and reasons[first + offset] == "ConditionalCheckFailed":
+                return error
+        return None
+
+    _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency),
+         refusal=refusal)
 
 
 def update(before: Complaint, after: Complaint, events: list[Event], now: datetime,
-           notices: Iterable[escalation.Notice] = ()) -> Complaint:
-    """A change: only if nobody changed the report since ``before`` was read."""
+           notices: Iterable[escalation.Notice] = (),
+           also: tuple[Complaint, Complaint, list[Event]] | None = None) -> Complaint:
+    """A change: only if nobody changed the report since ``before`` was read. ``also`` is a second
+    report's change (before, after, events) made in the same transaction, under the same rule (a
+    duplicate and its original, SPEC §12)."""
     after = after.evolve(version=before.version + 1)
     model = to_model(after, escalation.next_due_at(after, now, limits()))
+    other = None
+    if also is not None:
+        other_before, other_after, other_events = also
+        other_after = other_after.evolve(version=other_before.version + 1)
+        other = (other_before, other_after, other_events,
+                 to_model(other_after, escalation.next_due_at(other_after, now, limits())))
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.version == before.version)
@@ -194,9 +235,43 @@ def update(before: Complaint, after: Complaint, events: list[Event], now: dateti
         _add_stats(tx, stats.delta(before, after))
         for row in _notification_models(after.tracking_id, notices, now):
             tx.save(row)
+        if other is not None:
+            other_before, other_after, other_events, other_model = other
+            tx.save(other_model, condition=ComplaintModel.version == other_before.version)
+            for seq, event in enumerate(other_events):
+                tx.save(event_to_model(other_after.tracking_id, event, seq))
+            _add_stats(tx, stats.delta(other_before, other_after))
 
     _run(write)
     return after
+
+
+def get_pair(first: str, second: str) -> tuple[Complaint, Complaint | None]:
+    """Two reports (consistent reads) in one BatchGetItem; the second may be missing."""
+    table = get_settings().table("complaints")
+    keys = [{"tracking_id": {"S": first}}] + ([{"tracking_id": {"S": second}}] if second != first else [])
+    request: dict = {table: {"Keys": keys, "ConsistentRead": True}}
+    found: list = []
+    client = connection().client
+    for attempt in range(5):
+        try:
+            answer = client.batch_get_item(RequestItems=request)
+        except botocore.exceptions.ClientError as error:
+            if transient_code(error) and attempt < 4:
+                time.sleep(0.05 * (2 ** attempt))
+                continue
+            raise
+        found.extend(answer.get("Responses", {}).get(table, []))
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(0.05 * (2 ** attempt))
+    else:
+        raise unavailable()
+    by_id = {item["tracking_id"]["S"]: from_model(ComplaintModel.from_raw_data(item)) for item in found}
+    if first not in by_id:
+        raise NotFound(f"no report with tracking id {first}")
+    return by_id[first], by_id.get(second)
 
 
 

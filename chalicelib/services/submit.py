@@ -41,19 +41,20 @@ from chalicelib.domain.reference import WIT
 from chalicelib.domain.submission import Submission, parse_submission
 from chalicelib.errors import (
     IdempotencyConflict,
+    Problem,
     RequestInProgress,
     ValidationFailed,
     transient_code,
     unavailable,
 )
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, store
+from chalicelib.services import attachments, limits, store
 
 MAX_IDEMPOTENCY_KEY = 128
 # Long enough not to be guessed (the replayed answer carries the reporter token, sealed with the
 # key) and plain enough to log-safe compare: SPEC §11.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:\-]{16,128}")
-IDEMPOTENCY_KEY_RULE = "16–128 characters: letters, digits, '.', '_', ':' or '-'"
+IDEMPOTENCY_KEY_RULE = Problem("idempotency_key", "16–128 characters: letters, digits, '.', '_', ':' or '-'")
 PERSISTENCE_ATTEMPTS = 4
 # The answer of the filing running in this request, for when its idempotency record cannot be updated.
 _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
@@ -68,7 +69,20 @@ def validate(data: Any, now: datetime, lang: str = DEFAULT_LANGUAGE) -> Submissi
     return submission
 
 
-def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:
+def _reporter_counters(submission: Submission, now: datetime):
+    """The per-reporter limit (SPEC §11): a day counter for each e-mail and phone given, moved in
+    the filing's own transaction."""
+    subjects = [value for value in (submission.reporter.email, submission.reporter.phone) if value]
+
+    def add(tx: Any) -> list[Exception]:
+        return [limits.refusal("filing", "reporter", now) for subject in subjects
+                if limits.in_transaction(tx, "filing", "reporter", subject, now)]
+
+    return add
+
+
+def _file(submission: Submission, now: datetime, source: str | None = None) -> tuple[Complaint, str]:
+    limits.hit("filing", "address", source, now)
     token = identifiers.new_reporter_token()
     queue = region_queue(submission.regency_code)
     reporter = submission.reporter
@@ -80,13 +94,15 @@ def _file(submission: Submission, now: datetime) -> tuple[Complaint, str]:
         agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
         address=submission.address, latitude=submission.latitude, longitude=submission.longitude,
         incident_date=submission.incident_date.isoformat() if submission.incident_date else None,
+        media_url=submission.media_url,
         target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
         confidential=submission.confidential, reporter_name=reporter.name,
         reporter_email=reporter.email, reporter_phone=reporter.phone,
         attachments=tuple(submission.attachments), lang=submission.lang or DEFAULT_LANGUAGE,
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
-    store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id)
+    store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id,
+                 counters=_reporter_counters(submission, now))
     logger.append_keys(tracking_id=complaint.tracking_id)
     logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
                                               "regency_code": complaint.regency_code})
@@ -113,7 +129,7 @@ def body_hash(data: Any) -> str:
 
 def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
     submission = Submission.model_validate(request["submission"])
-    complaint, token = _file(submission, datetime.fromisoformat(request["now"]))
+    complaint, token = _file(submission, datetime.fromisoformat(request["now"]), request.get("source"))
     answer = receipt(complaint, None)
     answer["reporter_token_sealed"] = identifiers.seal(token, request["idempotency_key"])
     _filed.set(dict(answer))
@@ -173,13 +189,14 @@ def check_idempotency_key(key: str | None) -> None:
 
 
 def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = None,
-           lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    """File ``data``; ``lang`` is the reporter's language when the body does not say (``lang``)."""
+           lang: str = DEFAULT_LANGUAGE, source: str | None = None) -> dict[str, Any]:
+    """File ``data``; ``lang`` is the reporter's language when the body does not say (``lang``);
+    ``source`` the address API Gateway saw (the per-address limits, SPEC §11)."""
     check_idempotency_key(idempotency_key)
     now = clock.now()
     submission = validate(data, now, lang)
     if not idempotency_key:
-        complaint, token = _file(submission, now)
+        complaint, token = _file(submission, now, source)
         return receipt(complaint, token)
     wrapped, config = _idempotent_submit()
     # This request's context, or none: never an earlier request's, whose remaining time has run out
@@ -190,6 +207,7 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
         "body_hash": body_hash(data),
         "submission": submission.model_dump(mode="json"),
         "now": now.isoformat(),
+        "source": source,
     }
     _filed.set(None)
     try:

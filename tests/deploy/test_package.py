@@ -19,7 +19,7 @@ import pytest
 from chalicelib.config import TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = {"api_handler": "APIHandler", "staff_key": "StaffKey", "forward_new_reports": "ForwardNewReports",
+FUNCTIONS = {"api_handler": "APIHandler", "forward_new_reports": "ForwardNewReports",
              "deliver_notifications": "DeliverNotifications", "sweep": "Sweep",
              "retry_notifications": "RetryNotifications"}
 PROD = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
@@ -167,11 +167,45 @@ def test_policies_are_least_privilege(template):
                     assert isinstance(resource, dict), (role_name, resource)  # from the stack, not a pattern
 
 
-def test_the_authorizer_may_only_look_keys_up(template):
-    role = template["Resources"]["StaffKeyRole"]
-    data = [s for s in _statements(role) if not all(a.startswith("logs:") for a in _as_list(s["Action"]))]
-    assert data == [{"Sid": "ApiKeysLookup", "Effect": "Allow", "Action": ["dynamodb:GetItem"],
-                     "Resource": [{"Fn::GetAtt": ["ApiKeysTable", "Arn"]}]}]
+def test_no_authorizer_function_keys_and_sessions_are_checked_in_the_api(template):
+    assert "StaffKey" not in template["Resources"]
+    assert not resources(template, "AWS::ApiGateway::Authorizer")
+
+
+def test_the_staff_user_pool_requires_totp_and_long_passwords(template):
+    pool = template["Resources"]["StaffUserPool"]
+    props = pool["Properties"]
+    assert pool["DeletionPolicy"] == "Retain"
+    assert props["UsernameAttributes"] == ["email"]
+    assert props["MfaConfiguration"] == "ON" and props["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert props["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+    assert props["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    invitation = props["AdminCreateUserConfig"]["InviteMessageTemplate"]
+    assert "{username}" in invitation["EmailMessage"] and "{####}" in invitation["EmailMessage"]
+    agency = next(a for a in props["Schema"] if a["Name"] == "agency_id")
+    assert agency["AttributeDataType"] == "String"
+    # threat protection is enforced whenever the feature plan offers it
+    assert props["UserPoolAddOns"]["Fn::If"][:2] == ["ThreatProtection", {"AdvancedSecurityMode": "ENFORCED"}]
+    assert template["Conditions"]["ThreatProtection"] == {"Fn::Equals": [{"Ref": "StaffPoolFeaturePlan"}, "PLUS"]}
+    groups = {r["Properties"]["GroupName"] for r in resources(template, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == {"national_admin", "coordinator", "officer"}
+
+
+def test_the_app_client_has_no_secret_and_cannot_write_the_agency(template):
+    client = template["Resources"]["StaffUserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    assert client["PreventUserExistenceErrors"] == "ENABLED"
+    assert "custom:agency_id" not in client["WriteAttributes"]
+    api = template["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert api["USER_POOL_ID"] == {"Ref": "StaffUserPool"}
+    assert api["USER_POOL_CLIENT_ID"] == {"Ref": "StaffUserPoolClient"}
+
+
+def test_the_sessions_table_expires_rows_by_ttl(template):
+    table = template["Resources"]["SessionsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "ttl", "Enabled": True}
+    assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["user-index"]
 
 
 def test_attachments_bucket_is_private_encrypted_and_takes_browser_uploads(template):

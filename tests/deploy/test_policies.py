@@ -1,7 +1,7 @@
 """The per-function IAM policies allow every AWS call the functions make, and no function calls
 outside its own policy.
 
-Every botocore call is recorded with the function that made it (the API, the authorizer, the
+Every botocore call is recorded with the function that made it (the API, the
 forwarder, the notifier, the sweep, the notification retries) while a report goes through its life
 on the moto server; each call is then checked against that function's policy in
 ``.chalice/policies/``, its ``Fn::GetAtt``/``Fn::Sub`` resolved against the merge template of the
@@ -48,7 +48,7 @@ class Stack:
     def _name(self, lid: str) -> str:
         props = self.resources[lid]["Properties"]
         key = {"AWS::DynamoDB::Table": "TableName", "AWS::SQS::Queue": "QueueName",
-               "AWS::S3::Bucket": "BucketName"}[self.resources[lid]["Type"]]
+               "AWS::S3::Bucket": "BucketName", "AWS::Cognito::UserPool": "UserPoolName"}[self.resources[lid]["Type"]]
         return self.resolve(props[key])
 
     def attribute(self, lid: str, attribute: str) -> str:
@@ -58,6 +58,8 @@ class Stack:
             return {"Arn": arn, "StreamArn": f"{arn}/stream/*"}[attribute]
         if kind == "AWS::SQS::Queue":
             return {"Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}", "QueueName": name}[attribute]
+        if kind == "AWS::Cognito::UserPool":
+            return {"Arn": f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{name}"}[attribute]
         return {"Arn": f"arn:aws:s3:::{name}"}[attribute]
 
     def _sub(self, text: str, extra: dict[str, Any]) -> str:
@@ -122,6 +124,8 @@ def _names() -> dict[str, str]:
     names = {settings.table(t): stack._name(f"{''.join(p.capitalize() for p in t.split('_'))}Table") for t in TABLES}
     names[settings.attachments_bucket] = stack._name("AttachmentsBucket")
     names[settings.notifications_dlq] = stack._name("NotificationsDeadLetterQueue")
+    # the pool is named by its id in calls, by its app client in the sign-in calls
+    names[settings.user_pool_id] = names[settings.user_pool_client_id] = stack._name("StaffUserPool")
     return names
 
 
@@ -154,6 +158,14 @@ def needs(service: str, operation: str, params: dict[str, Any], names: dict[str,
     if service == "sqs":
         queue = params.get("QueueName") or urlsplit(params["QueueUrl"]).path.rsplit("/", 1)[-1]
         return [(f"sqs:{operation}", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{names.get(queue, queue)}")]
+    if service == "cognito-idp":
+        pool = params.get("UserPoolId") or params.get("ClientId")
+        if pool is None:  # AssociateSoftwareToken / VerifySoftwareToken go by the sign-in's session
+            from chalicelib.config import get_settings
+
+            pool = get_settings().user_pool_id
+        arn = f"arn:aws:cognito-idp:{REGION}:{ACCOUNT}:userpool/{names.get(pool, pool)}"
+        return [(f"cognito-idp:{operation}", arn)]
     if service == "ses":
         return [(f"ses:{operation}", f"arn:aws:ses:{REGION}:{ACCOUNT}:identity/{params['Source']}")]
     return [(f"{service}:{operation}", "*")]
@@ -171,18 +183,6 @@ def recorded(monkeypatch) -> list[tuple[str, str, str, dict]]:
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
-    from chalicelib.services import keys
-
-    resolve = keys.resolve
-
-    def resolve_as_authorizer(key):
-        token = FUNCTION.set("staff_key")
-        try:
-            return resolve(key)
-        finally:
-            FUNCTION.reset(token)
-
-    monkeypatch.setattr(keys, "resolve", resolve_as_authorizer)
     return calls
 
 
@@ -210,6 +210,38 @@ def pump_as_lambda(pump) -> None:
 
 
 # -- the life of a report ---------------------------------------------------------------------
+
+def _post(client, path: str, payload: dict, headers: dict | None = None):
+    return client.http.post(path, headers={"Content-Type": "application/json", **(headers or {})},
+                            body=json.dumps(payload))
+
+
+def _staff_accounts(client, national: dict[str, str], tid: str) -> None:
+    from devtools import totp
+
+    made = body(_post(client, "/admin/users", {"email": "policy.officer@makassar.go.id", "name": "Petugas Uji",
+                                               "role": "coordinator", "agency_id": MAKASSAR}, national))
+    step = body(_post(client, "/staff/session", {"email": made["email"], "password": made["temporary_password"]}))
+    step = body(_post(client, "/staff/session/challenge", {"challenge_session": step["challenge_session"],
+                                                           "challenge": step["challenge"],
+                                                           "new_password": "Kebijakan-Uji-2026"}))
+    done = _post(client, "/staff/session/challenge", {"challenge_session": step["challenge_session"],
+                                                      "challenge": step["challenge"],
+                                                      "code": totp.code(step["secret_code"])})
+    assert done.status_code == 201, done.body
+    cookie = done.headers["Set-Cookie"].split(";")[0]
+    browser = {"Cookie": cookie, "X-CSRF-Token": body(done)["csrf_token"]}
+    assert client.http.get(f"/agency/complaints/{tid}", headers=browser).status_code == 200
+    assert client.http.get("/staff/session", headers=browser).status_code == 200
+    again = body(_post(client, "/staff/session", {"email": made["email"], "password": "Kebijakan-Uji-2026"}))
+    _post(client, "/staff/session/challenge", {**again, "code": totp.code(step["secret_code"])})
+    assert client.http.get(f"/admin/users?agency_id={MAKASSAR}", headers=national).status_code == 200
+    for change in ({"name": "Petugas Uji Dua"}, {"agency_id": "dinas-kesehatan-kota-makassar"},
+                   {"role": "officer"}, {"enabled": False}, {"enabled": True}):
+        changed = client.http.patch(f"/admin/users/{made['user_id']}", headers=national, body=json.dumps(change))
+        assert changed.status_code == 200, (change, changed.body)
+    assert _post(client, f"/admin/users/{made['user_id']}/reset-mfa", {}, national).status_code == 200
+    assert client.http.delete("/staff/session", headers=browser).status_code == 204
 
 def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff, pump, recorded, clock_at):
     from chalicelib.adapters import clock
@@ -240,6 +272,10 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         supported = client.http.post(f"/complaints/{body(placed)['tracking_id']}/support",
                                      headers={"Idempotency-Key": uuid.uuid4().hex})
         assert supported.status_code == 201, supported.body
+        # and a coordinator marks another report a duplicate of it (both read in one BatchGetItem)
+        again = file_report(client, category="health")["tracking_id"]
+        assert act(client, coordinator, again, "mark_duplicate",
+                   duplicate_of=body(placed)["tracking_id"]).status_code == 200
         for path in ("/categories", "/regions", "/regions/73", "/agencies?regency_code=73.71", "/stats",
                      "/stats?scope=province:73", "/regions/locate?lat=-5.1436&long=119.4075"):
             assert client.http.get(path).status_code == 200, path
@@ -275,6 +311,8 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         client.http.get("/admin/keys?agency_id=dinas-policy-test", headers=national)
         client.http.delete(f"/admin/keys/{key['key_id']}", headers=national)
         client.http.get("/agency/complaints", headers={"Authorization": "Bearer lpr_00000000_" + "x" * 40})
+        # And staff accounts: one made, taken through its first sign-in, used, changed and signed out
+        _staff_accounts(client, national, tid)
     pump_as_lambda(pump)
     # And later the sweep and the notification retries run on their schedules
     clock_at(clock.now() + timedelta(days=12))

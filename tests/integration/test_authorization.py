@@ -1,5 +1,6 @@
 """The authorization matrix: every staff endpoint × every role × in scope / out of scope / no key /
-revoked key / malformed key. No response ever carries another scope's data."""
+revoked key / malformed key, with an API key and again with a signed-in account's session cookie
+(SPEC §10: both give the same role and scope). No response ever carries another scope's data."""
 
 from __future__ import annotations
 
@@ -21,6 +22,14 @@ ROLES = {
 }
 # Who may see a report held by Dinas Kesehatan Kota Makassar
 IN_SCOPE = {"national", "sulsel", "makassar", "dinkes_mks"}
+
+
+@pytest.fixture(params=["key", "cookie"])
+def credentials(request, staff, accounts):
+    """The headers of a staff member by API key, or by a signed-in account's cookie (+ CSRF token)."""
+    if request.param == "key":
+        return staff.headers
+    return accounts.headers
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +65,9 @@ def call(client, method, path, payload, headers):
 
 
 @pytest.mark.parametrize("who", sorted(ROLES))
-def test_report_endpoints_by_role_and_scope(client_module, staff, report, who):
+def test_report_endpoints_by_role_and_scope(client_module, credentials, report, who):
     tid = report["tracking_id"]
-    headers = staff.headers(*ROLES[who])
+    headers = credentials(*ROLES[who])
     for method, path, payload in endpoints(tid):
         response = call(client_module, method, path, payload, headers)
         text = response.body.decode()
@@ -72,8 +81,8 @@ def test_report_endpoints_by_role_and_scope(client_module, staff, report, who):
 
 
 @pytest.mark.parametrize("who", sorted(ROLES))
-def test_inbox_shows_only_the_callers_scope(client_module, staff, report, who):
-    response = client_module.http.get("/agency/complaints?limit=100", headers=staff.headers(*ROLES[who]))
+def test_inbox_shows_only_the_callers_scope(client_module, staff, credentials, report, who):
+    response = client_module.http.get("/agency/complaints?limit=100", headers=credentials(*ROLES[who]))
     assert response.status_code == 200
     items = body(response)["complaints"]
     role, agency = ROLES[who]
@@ -104,8 +113,8 @@ ADMIN_ENDPOINTS = [
 
 
 @pytest.mark.parametrize("who", sorted(ROLES))
-def test_admin_endpoints_are_for_the_national_admin_only(client_module, staff, who):
-    headers = staff.headers(*ROLES[who])
+def test_admin_endpoints_are_for_the_national_admin_only(client_module, credentials, who):
+    headers = credentials(*ROLES[who])
     for method, path, payload in ADMIN_ENDPOINTS:
         if method == "PUT":
             response = client_module.http.put(path, headers={**headers, "Content-Type": "application/json"},
@@ -160,3 +169,40 @@ def test_a_revoked_key_stops_working_at_once(client_module, staff, report):
 def test_an_open311_key_cannot_use_staff_endpoints(client_module, staff, report):
     headers = staff.headers("open311", DINKES_MKS)
     assert client_module.http.get("/agency/complaints", headers=headers).status_code == 403
+
+
+def test_a_cookie_without_its_csrf_token_changes_nothing_anywhere(client_module, accounts, report):
+    from tests.accounts import cookie_headers
+
+    session = accounts.session("national_admin", "kemenpanrb")
+    tid = report["tracking_id"]
+    before = body(client_module.http.get(f"/agency/complaints/{tid}", headers=cookie_headers(session)))
+    for token in (None, "", session.csrf_token[:-1] + "x", accounts.session("national_admin", "kemenpanrb").csrf_token):
+        headers = cookie_headers(session, csrf=False)
+        if token is not None:
+            headers["X-CSRF-Token"] = token
+        for method, path, payload in all_staff_paths(tid):
+            if method == "GET":
+                continue
+            if method == "PUT":
+                response = client_module.http.put(path, headers=headers, body=payload or "")
+            else:
+                response = call(client_module, method, path, payload, headers)
+            assert response.status_code == 403, (token, path, response.body)
+            assert body(response)["error"]["code"] == "csrf_failed"
+    after = body(client_module.http.get(f"/agency/complaints/{tid}", headers=cookie_headers(session)))
+    assert after["status"] == before["status"] and after["version"] == before["version"]
+    assert len(after["timeline"]) == len(before["timeline"])
+
+
+@pytest.mark.parametrize("cookie", ["__Host-lapor-staff=" + "A" * 43, "__Host-lapor-staff=", "lapor-staff=x",
+                                    "__Host-lapor-staff=" + "é" * 10])
+def test_forged_or_empty_cookies_are_401_everywhere(client_module, report, cookie):
+    for method, path, payload in all_staff_paths(report["tracking_id"]):
+        headers = {"Cookie": cookie, "X-CSRF-Token": "A" * 43}
+        if method == "PUT":
+            response = client_module.http.put(path, headers=headers, body=payload or "")
+        else:
+            response = call(client_module, method, path, payload, headers)
+        assert response.status_code == 401, (cookie, path)
+        assert body(response)["error"]["code"] == "unauthorized"

@@ -188,12 +188,34 @@ def test_address_id_names_the_regency_and_no_name_means_anonymous(client, api_ke
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_post_without_a_regency_is_the_missing_location_error(client, api_key, fmt):
-    response = post(client, fmt, api_key=api_key, service_code="health", lat="-5.14", long="119.43",
+def test_a_post_with_lat_long_alone_is_filed_in_the_regency_holding_the_point(client, api_key, fmt):
+    # Given a FixMyStreet-like client that sends only a point (Gedung Sate, Bandung)
+    response = post(client, fmt, api_key=api_key, service_code="health", lat="-6.9025", long="107.6188",
                     description=DESCRIPTION, first_name="Andi")
+    # Then the report is filed in Kota Bandung, Jawa Barat
+    assert response.status_code == 201, response.body
+    found = parse(response, fmt)
+    tracking_id = found[0]["service_request_id"] if fmt == "json" else found.findtext("request/service_request_id")
+    view = body(client.http.get(f"/complaints/{tracking_id}"))
+    assert (view["regency_code"], view["province_code"]) == ("32.73", "32")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_post_without_a_point_or_a_regency_is_the_missing_location_error(client, api_key, fmt):
+    response = post(client, fmt, api_key=api_key, service_code="health", description=DESCRIPTION, first_name="Andi")
     assert response.status_code == 400
     [(code, description)] = errors_of(response, fmt)
-    assert code == 400 and "location" in description and "address_id" in description
+    assert code == 400 and "location" in description and "lat" in description and "address_id" in description
+
+
+@pytest.mark.parametrize(("lat", "long", "needle"), [("-5.5", "110.0", "lat: "), ("-6.1754", "106.8272", "lat: ")])
+def test_a_point_in_the_sea_or_in_another_province_is_400_on_lat(client, api_key, lat, long, needle):
+    # The sea with no regency; Monas with Kota Makassar named
+    extra = {} if lat == "-5.5" else {"attribute[regency_code]": "73.71"}
+    response = post(client, "json", api_key=api_key, service_code="health", lat=lat, long=long,
+                    description=DESCRIPTION, first_name="Andi", **extra)
+    assert response.status_code == 400
+    assert any(text.startswith(needle) for _, text in errors_of(response, "json"))
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -264,7 +286,8 @@ def test_reading_one_request(client, api_key, fmt):
     assert W3C.match(request["requested_datetime"]) and request["requested_datetime"].endswith("+08:00")
     assert W3C.match(request["updated_datetime"])
     assert request["service_notice"].startswith("Verifikasi dan disposisi paling lambat")
-    # never the reporter, never their address or coordinates
+    # never the reporter or their street address; the point only to 3 decimals (about 100 m)
+    assert float(request["lat"]) == -5.148 and float(request["long"]) == 119.433
     text = response.body.decode()
     for personal in ("Andi", "Baso", "andi.baso@example.com", "0812-1111-2222", "Perintis", "119.4327"):
         assert personal not in text
@@ -362,3 +385,114 @@ def test_bad_listing_arguments_are_400_in_the_spec_error_format(client, tables, 
     assert response.status_code == 400
     found = errors_of(response, fmt)
     assert found[0][0] == 400 and needle in found[0][1]
+
+
+# --- places and conformance (SPEC §12) -----------------------------------------------------------
+
+def test_media_url_is_stored_and_shown_unless_confidential(client, api_key):
+    photo = "https://cdn.example.org/foto/jalan-berlubang.jpg"
+    public = new_request(client, api_key, media_url=photo)
+    hidden = new_request(client, api_key, media_url=photo, **{"attribute[confidential]": "true"})
+    [shown] = json.loads(client.http.get(f"/open311/v2/requests/{public}.json").body)
+    assert shown["media_url"] == photo
+    xml = ET.fromstring(client.http.get(f"/open311/v2/requests/{public}.xml").body)
+    assert xml.findtext("request/media_url") == photo
+    [secret] = json.loads(client.http.get(f"/open311/v2/requests/{hidden}.json").body)
+    assert (secret["media_url"], secret["lat"], secret["long"], secret["description"]) == (None, None, None, None)
+
+
+@pytest.mark.parametrize("url", ["http://cdn.example.org/a.jpg", "javascript:alert(1)", "ftp://x.org/a.jpg",
+                                 "https://user:pw@x.org/a.jpg", "https:///nohost.jpg", "https://x.org/" + "a" * 2000])
+def test_media_url_must_be_https(client, api_key, url):
+    response = post(client, "json", api_key=api_key, service_code="health", **{"attribute[regency_code]": "73.71"},
+                    description=DESCRIPTION, first_name="Andi", media_url=url)
+    assert response.status_code == 400
+    assert any(text.startswith("media_url: ") for _, text in errors_of(response, "json"))
+
+
+def test_without_a_title_the_description_is_not_repeated(client, api_key):
+    tracking_id = new_request(client, api_key)
+    [request] = json.loads(client.http.get(f"/open311/v2/requests/{tracking_id}.json").body)
+    assert request["description"] == DESCRIPTION
+    titled = new_request(client, api_key, **{"attribute[title]": "Jalan rusak di depan pasar"})
+    [request] = json.loads(client.http.get(f"/open311/v2/requests/{titled}.json").body)
+    assert request["description"] == "Jalan rusak di depan pasar\n\n" + DESCRIPTION
+
+
+@pytest.mark.parametrize("path", ["/open311/v2/requests.json?status=open&status=closed",
+                                  "/open311/v2/requests.xml?service_code=health&service_code=education",
+                                  "/open311/v2/services.json?jurisdiction_id=a&jurisdiction_id=b",
+                                  "/open311/v2/discovery.json?x=1&x=2"])
+def test_a_repeated_query_parameter_is_400_not_the_last_one_wins(client, tables, path):
+    fmt = "xml" if ".xml" in path else "json"
+    response = client.http.get(path)
+    assert response.status_code == 400
+    [(code, description)] = errors_of(response, fmt)
+    assert code == 400 and "more than once" in description
+
+
+def test_a_repeated_form_field_is_400(client, api_key):
+    form = urlencode([("api_key", api_key), ("service_code", "health"), ("service_code", "education"),
+                      ("attribute[regency_code]", "73.71"), ("description", DESCRIPTION)])
+    response = client.http.post("/open311/v2/requests.json", headers=FORM, body=form)
+    assert response.status_code == 400 and "service_code" in errors_of(response, "json")[0][1]
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("/open311/v2/tickets.xml", "xml"), ("/open311/v2/tickets.json", "json"),
+                                           ("/open311/v2/requests/LPR-2222-2222/comments.xml", "xml"),
+                                           ("/open311/v2/a/b/c.json", "json"), ("/open311/v2", "xml"),
+                                           ("/open311/v2/tokens/abc", "xml")])
+def test_an_unknown_path_is_404_in_the_georeport_error_format(client, tables, path, fmt):
+    response = client.http.get(path)
+    assert response.status_code == 404
+    [(code, _)] = errors_of(response, fmt)
+    assert code == 404
+
+
+def test_incident_date_is_a_datetime_and_a_datetime_is_accepted(client, api_key):
+    [attribute] = [a for a in json.loads(client.http.get("/open311/v2/services/health.json").body)["attributes"]
+                   if a["code"] == "incident_date"]
+    assert attribute["datatype"] == "datetime"
+    yesterday = (clock.now().astimezone(WIT) - timedelta(days=1)).replace(microsecond=0)
+    tracking_id = new_request(client, api_key, **{"attribute[incident_date]": yesterday.isoformat()})
+    assert body(client.http.get(f"/complaints/{tracking_id}"))["incident_date"] == yesterday.date().isoformat()
+    plain = new_request(client, api_key, **{"attribute[incident_date]": yesterday.date().isoformat()})
+    assert body(client.http.get(f"/complaints/{plain}"))["incident_date"] == yesterday.date().isoformat()
+
+
+def test_a_successful_post_carries_cors_headers_exposing_the_token(client, api_key):
+    response = post(client, "json", api_key=api_key, service_code="health", lat="-5.1477", long="119.4327",
+                    description=DESCRIPTION, first_name="Andi")
+    assert response.status_code == 201
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Reporter-Token" in response.headers["Access-Control-Expose-Headers"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_busy_keeps_429_with_retry_after(client, api_key, fmt, monkeypatch):
+    from chalicelib.errors import unavailable
+    from chalicelib.services import submit
+
+    def busy(*_args, **_kwargs):
+        raise unavailable()
+
+    monkeypatch.setattr(submit, "submit", busy)
+    response = post(client, fmt, api_key=api_key, service_code="health", lat="-5.1477", long="119.4327",
+                    description=DESCRIPTION, first_name="Andi")
+    assert response.status_code == 429 and response.headers["Retry-After"] == "1"
+    assert errors_of(response, fmt)[0][0] == 429
+
+
+def test_a_throttled_listing_is_retryable_not_400(client, tables, monkeypatch):
+    import botocore.exceptions
+
+    from chalicelib.models import ComplaintModel
+
+    def throttled(*_args, **_kwargs):
+        raise botocore.exceptions.ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}},
+                                              "Query")
+
+    monkeypatch.setattr(ComplaintModel.scope0_index, "query", throttled)
+    response = client.http.get("/open311/v2/requests.json")
+    assert response.status_code in (429, 503)
+    assert errors_of(response, "json")[0][0] == response.status_code

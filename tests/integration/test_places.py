@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
+from chalicelib.domain.reference import regions
 from tests.factories import valid_report
 from tests.fixtures import body
-from tests.staff import MAKASSAR, act, staff_view
+from tests.staff import MAKASSAR, PUPR_MKS, act, staff_view
 
 
 def test_locate_answers_the_regency_and_province(client):
@@ -234,3 +237,116 @@ def test_support_refusals(client, staff):
     assert _support(client, rejected, "key-rejected-000001").status_code == 409
     assert _support(client, "LPR-2222-2222", "key-unknown-0000001").status_code == 404
     assert body(client.http.get(f"/complaints/{open_one}"))["supporters"] == 0
+
+
+# --- the statistics map ----------------------------------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _map(client, query: str):
+    answer = client.http.get(f"/stats/map.svg?{query}")
+    assert answer.status_code == 200, answer.body
+    assert answer.headers["Content-Type"].startswith("image/svg+xml")
+    return answer.body, ET.fromstring(answer.body)
+
+
+def _areas(root) -> dict[str, ET.Element]:
+    return {path.get("data-code"): path for path in root.iter(f"{SVG}path") if path.get("data-code")}
+
+
+@pytest.mark.parametrize("metric", ["resolved_pct", "on_time_pct", "total"])
+def test_the_province_map_has_38_coded_areas_whose_values_equal_stats(client, staff, metric):
+    # Given some activity in Sulawesi Selatan (a report filed, forwarded, answered and resolved)
+    coordinator, officer = staff.headers("coordinator", MAKASSAR), staff.headers("officer", PUPR_MKS)
+    tid = _at(client, _north(600))
+    assert act(client, coordinator, tid, "forward", agency_id=PUPR_MKS).status_code == 200
+    assert act(client, officer, tid, "respond", note="Ditinjau").status_code == 200
+    assert act(client, officer, tid, "resolve", note="Selesai").status_code == 200
+    # When the map of the provinces is drawn for the last 30 days
+    raw, root = _map(client, f"level=province&metric={metric}")
+    # Then it is well under 200 KB, with 38 areas, each named with its value in a <title>
+    assert len(raw) < 200_000
+    areas = _areas(root)
+    assert set(areas) == set(regions().provinces)
+    for code, path in areas.items():
+        title = path.find(f"{SVG}title").text
+        assert title.startswith(regions().provinces[code].name + ": ")
+        # And every value is the one /stats gives for that province
+        figures = body(client.http.get(f"/stats?scope=province:{code}"))
+        expected = figures[metric]
+        shown = path.get("data-value")
+        if expected is None:
+            assert shown == "" and "tidak ada data" in title
+        elif metric == "total":
+            assert int(shown) == expected
+        else:
+            assert float(shown) == pytest.approx(expected, abs=0.05)
+    assert int(areas["73"].get("data-value") or 0) >= 1 if metric == "total" else areas["73"].get("data-value")
+
+
+def test_the_legend_names_every_class_and_no_class_is_told_by_colour_alone(client, tables):
+    _, root = _map(client, "level=province&metric=resolved_pct")
+    patterns = {p.get("id"): p for p in root.iter(f"{SVG}pattern")}
+    # Each class has its own texture (the pattern's marks), not only its own colour
+    textures = {ET.tostring(p).decode().split(">", 1)[1].replace(p.find(f"{SVG}rect").get("fill"), "")
+                for p in patterns.values()}
+    assert len(textures) == len(patterns) >= 6
+    legend = [t.text for g in root.iter(f"{SVG}g") if g.get("class") == "legend" for t in g.iter(f"{SVG}text")]
+    assert "0–19,9 %" in legend and "80–100 %" in legend and any("tidak ada data" in t for t in legend)
+
+
+def test_the_regency_map_has_514_coded_areas(client, tables):
+    raw, root = _map(client, "level=regency&metric=total&from=2026-01-01&to=2026-01-31")
+    assert len(_areas(root)) == 514
+    assert len(raw) < 400_000
+
+
+@pytest.mark.parametrize(("query", "field"), [("level=district", "level"), ("metric=happiness", "metric"),
+                                              ("from=2026-13-01", "from"), ("from=2026-02-01&to=2026-01-01", "from")])
+def test_a_bad_map_request_is_422(client, tables, query, field):
+    answer = client.http.get(f"/stats/map.svg?{query}")
+    assert answer.status_code == 422 and field in body(answer)["error"]["fields"]
+
+
+# --- the public statistics page --------------------------------------------------------------------
+
+def _page(client, query: str = "", status: int = 200):
+    answer = client.http.get(f"/statistik{query}")
+    assert answer.status_code == status, answer.body[:300]
+    assert answer.headers["Content-Type"].startswith("text/html")
+    return answer.body.decode("utf-8")
+
+
+def test_the_statistics_page_shows_the_map_beside_a_table_of_the_same_numbers(client, tables):
+    html = _page(client, "?metric=total")
+    # The inline map: 38 coded areas
+    svg = html[html.index("<svg"):html.index("</svg>") + 6]
+    areas = _areas(ET.fromstring(svg))
+    assert len(areas) == 38
+    # The table: one row per province, its total the map's value
+    rows = dict(re.findall(r'<tr data-code="(\d\d)"><th scope="row">[^<]+</th><td>(\d+)</td>', html))
+    assert len(rows) == 38
+    assert all(int(areas[code].get("data-value")) == int(total) for code, total in rows.items())
+    # Sorted by the figure, largest first, by default
+    totals = [int(v) for v in re.findall(r'<tr data-code="\d\d"><th scope="row">[^<]+</th><td>(\d+)</td>', html)]
+    assert totals == sorted(totals, reverse=True)
+
+
+def test_the_table_sorts_by_its_header_links_without_javascript(client, tables):
+    html = _page(client, "?metric=total&sort=name")
+    names = re.findall(r'<th scope="row">([^<]+)</th>', html)
+    assert names == sorted(names)
+    assert 'aria-sort="ascending"' in html
+    # the header link of the sorted column turns the order round
+    assert re.search(r'href="statistik\?[^"]*sort=-name', html.replace("&amp;", "&"))
+
+
+def test_the_statistics_page_in_english_and_by_regency(client, tables):
+    html = _page(client, "?lang=en&level=regency&metric=resolved_pct&from=2026-01-01&to=2026-01-31")
+    assert "Complaint statistics" in html and html.count('<tr data-code="') == 514
+
+
+def test_a_bad_choice_shows_the_usual_page_with_the_reason(client, tables):
+    html = _page(client, "?metric=happiness", status=422)
+    assert 'id="stats-error"' in html and html.count('<tr data-code="') == 38

@@ -266,11 +266,11 @@ def test_live_counters_equal_counters_rebuilt_from_the_stored_reports(tables, wa
     from chalicelib.services import store
 
     # Given hundreds of transitions written one transaction at a time, as the API writes them
-    def write(before, after, events):
+    def write(before, after, events, also):
         if before is None:
             store.create(after, events, after.submitted_at)
             return after
-        return store.update(before, after, events, after.updated_at)
+        return store.update(before, after, events, after.updated_at, also=also)
 
     ids = "".join(secrets.choice("ABCDEFGHJKMNPQRSTVWXYZ") for _ in range(4))
     done = transitions.Walk(("76.02", "82.01"), "hypdb", datetime(2026, 1, 5, 1, 0, tzinfo=WITA), write, ids=ids)

@@ -36,7 +36,8 @@ def test_the_local_stack_has_them():
 
 def test_every_background_function_is_registered():
     functions = set(shape_for({"STAGE": "prod"})["functions"])
-    assert {"staff_key", "forward_new_reports", "deliver_notifications", "sweep", "retry_notifications"} <= functions
+    assert {"forward_new_reports", "deliver_notifications", "sweep", "retry_notifications"} <= functions
+    assert "staff_key" not in functions  # keys and sessions are checked inside the API function
 
 
 def test_stage_config_has_dev_and_prod_without_dev_routes():

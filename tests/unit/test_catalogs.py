@@ -13,7 +13,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from chalicelib.domain.reference import KINDS
-from chalicelib.web import templating, text, tracking
+from chalicelib.web import statmap, templating, text, tracking
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -51,23 +51,38 @@ def code_ids() -> set[str]:
     return found
 
 
+def problem_ids() -> set[str]:
+    """``problem_<code>`` for every ``Problem("<code>", …)`` the code makes (errors.Problem)."""
+    found = set()
+    for path in (ROOT / "chalicelib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                found.add(f"problem_{node.args[0].value}")
+    from chalicelib.domain.complaint import NOTE_CODES
+
+    return found | {f"problem_{code}" for code in NOTE_CODES.values()}
+
+
 def built_ids() -> set[str]:
     """Ids the templates and the code build from a value (``_("notice_" ~ notice)``)."""
     return ({f"kind_{code}_hint" for code in KINDS} | {f"notice_{n}" for n in tracking.NOTICES}
             | {f"actor_{a}" for a in ("reporter", "agency", "system")} | {f"month_{n}" for n in range(1, 13)}
             | {f"js_{key}" for key in text.CLIENT_KEYS} | set(text.PAGE_KEYS)
             | {"anonymous", "anonymous_hint", "confidential", "confidential_hint"}
-            | {f"deadline_{d}" for d in ("verification", "first_response", "resolution", "reporter_reply")})
+            | {f"deadline_{d}" for d in ("verification", "first_response", "resolution", "reporter_reply")}
+            | {f"stats_level_{level}" for level in statmap.LEVELS} | {f"metric_{m}" for m in statmap.METRICS})
 
 
-def test_the_templates_use_message_ids():
+def test_the_templates_and_the_code_use_message_ids():
     assert len(template_ids()) > 100 and "form_heading" in template_ids()
+    assert {"problem_length", "problem_invalid_transition", "problem_resolution_required"} <= problem_ids()
 
 
 @pytest.mark.parametrize("lang", templating.LANGS)
 def test_every_message_id_used_is_in_the_catalog(lang):
     ids = ids_in(lang)
-    missing = sorted((template_ids() | code_ids() | built_ids()) - ids.keys())
+    missing = sorted((template_ids() | code_ids() | built_ids() | problem_ids()) - ids.keys())
     assert not missing, f"not in the {lang} catalog: {missing}"
     empty = sorted(key for key, value in ids.items() if not value.strip())
     assert not empty, f"empty in the {lang} catalog: {empty}"

@@ -81,22 +81,29 @@ STAFF_TRANSITIONS = {
     ("request_info", Status.FORWARDED): Status.AWAITING_REPORTER,
     ("request_info", Status.IN_PROGRESS): Status.AWAITING_REPORTER,
     ("resolve", Status.IN_PROGRESS): Status.RESOLVED,
+    # SPEC §12: a duplicate of another report of the same regency is closed
+    ("mark_duplicate", Status.SUBMITTED): Status.CLOSED,
+    ("mark_duplicate", Status.FORWARDED): Status.CLOSED,
+    ("mark_duplicate", Status.IN_PROGRESS): Status.CLOSED,
+    ("mark_duplicate", Status.AWAITING_REPORTER): Status.CLOSED,
 }
 EXPECTED_EVENT = {"forward": "forwarded", "reject": "rejected", "return": "returned", "respond": "responded",
-                  "request_info": "info_requested", "resolve": "resolved"}
+                  "request_info": "info_requested", "resolve": "resolved", "mark_duplicate": "marked_duplicate"}
+# The report a duplicate repeats: another open Makassar report.
+ORIGINAL = complaint(tracking_id="LPR-TEST-0002", now=FILED, regency_code="73.71")
 ALL_PAIRS = [(action, status) for action in STAFF_ACTIONS for status in Status]
 
 
 def _act(c: Complaint, action: str, actor: Actor = NATIONAL_ADMIN, **kwargs):
     target = OTHER_UNIT if c.agency_id == UNIT.agency_id else UNIT
     queue = returns_destination(c, province_coordinator(c.province_code).target(), national().target())
-    kwargs = {"note": "catatan petugas", "target": target, "return_queue": queue} | kwargs
+    kwargs = {"note": "catatan petugas", "target": target, "return_queue": queue, "original": ORIGINAL} | kwargs
     return apply_action(c, actor, action, NOW, LIMITS, **kwargs)
 
 
 def test_the_table_names_every_staff_action_of_the_spec():
     assert set(STAFF_ACTIONS) >= {action for action, _ in STAFF_TRANSITIONS}
-    assert {"forward", "reject", "return", "respond", "request_info", "resolve"} <= set(STAFF_ACTIONS)
+    assert {"forward", "reject", "return", "respond", "request_info", "resolve", "mark_duplicate"} <= set(STAFF_ACTIONS)
 
 
 @pytest.mark.parametrize(("action", "status"), ALL_PAIRS, ids=[f"{a}-from-{s}" for a, s in ALL_PAIRS])

@@ -36,10 +36,13 @@
   var uploads = [], pending = 0, busy = false, attempted = false, agencies = [];
 
   /* --- messages -------------------------------------------------------------------------- */
-  function say(message) {
-    for (var i = 0; i < data.server.length; i++) {
-      var pattern = new RegExp(data.server[i][0]);
-      if (pattern.test(message)) { return message.replace(pattern, data.server[i][1]); }
+  function say(message, code) {
+    // An API message in the page's language, by its stable code (error.field_codes /
+    // error.message_code: {"code": "length", "min": 5, "max": 150}); without a code, its own words.
+    var text = code && data.problems[code.code];
+    if (text) {
+      return text.replace(/%\((\w+)\)s/g, function (all, name) { return code[name] === undefined ? all : code[name]; })
+                 .replace(/%%/g, "%");
     }
     return message ? message.charAt(0).toUpperCase() + message.slice(1) : message;
   }
@@ -213,9 +216,9 @@
       return response.json().then(function (body) { return {status: response.status, body: body}; });
     }).then(function (answer) {
       if (answer.status !== 201) {
-        var fields = (answer.body.error || {}).fields || {};
+        var fields = (answer.body.error || {}).fields || {}, codes = (answer.body.error || {}).field_codes || {};
         var first = Object.keys(fields)[0];
-        throw new Error(first ? file.name + ": " + say(fields[first]) : fill(M.file_failed, file.name));
+        throw new Error(first ? file.name + ": " + say(fields[first], codes[first]) : fill(M.file_failed, file.name));
       }
       var grant = answer.body, body = new FormData();
       Object.keys(grant.upload.fields).forEach(function (name) { body.append(name, grant.upload.fields[name]); });
@@ -330,10 +333,10 @@
       }
       finish();
       if (answer.status === 422 && error.fields) {
-        var byId = {}, others = [];
+        var byId = {}, others = [], codes = error.field_codes || {};
         Object.keys(error.fields).forEach(function (name) {
-          var id = FIELD_IDS[name];
-          if (id) { byId[id] = byId[id] || say(error.fields[name]); } else { others.push(name + ": " + say(error.fields[name])); }
+          var id = FIELD_IDS[name], message = say(error.fields[name], codes[name]);
+          if (id) { byId[id] = byId[id] || message; } else { others.push(name + ": " + message); }
         });
         showErrors(byId, others);
       } else if (error.code === "idempotency_key_reused") {
@@ -342,7 +345,7 @@
       } else if (answer.status === 429 || answer.status === 503) {
         showSummary(M.error_busy, []);
       } else {
-        showSummary(say(error.message || "") || M.error_generic, []);
+        showSummary(say(error.message || "", error.message_code) || M.error_generic, []);
       }
     }).catch(function () {
       finish();

@@ -10,10 +10,13 @@
 
   function $(id) { return document.getElementById(id); }
   function length(text) { return Array.from ? Array.from(text).length : text.length; }
-  function say(message) {
-    for (var i = 0; i < data.server.length; i++) {
-      var pattern = new RegExp(data.server[i][0]);
-      if (pattern.test(message)) { return message.replace(pattern, data.server[i][1]); }
+  function say(message, code) {
+    // An API message in the page's language, by its stable code (error.field_codes /
+    // error.message_code: {"code": "length", "min": 5, "max": 150}); without a code, its own words.
+    var text = code && data.problems[code.code];
+    if (text) {
+      return text.replace(/%\((\w+)\)s/g, function (all, name) { return code[name] === undefined ? all : code[name]; })
+                 .replace(/%%/g, "%");
     }
     return message ? message.charAt(0).toUpperCase() + message.slice(1) : message;
   }
@@ -82,7 +85,8 @@
       return response.json().then(function (answer) { return {status: response.status, body: answer}; });
     }).then(function (answer) {
       if (answer.status === 200 || answer.status === 201) { reload(plan.notice); return; }
-      var error = answer.body.error || {}, fields = error.fields || {}, placed = false;
+      var error = answer.body.error || {}, fields = error.fields || {}, codes = error.field_codes || {};
+      var placed = false;
       // The agency changed the report at the same moment, or the service was busy: nothing was
       // saved, so send it again.
       if ((error.code === "concurrent_change" || answer.status === 429 || answer.status === 503) && attempt < 3) {
@@ -91,9 +95,9 @@
       }
       button.disabled = false;
       Object.keys(fields).forEach(function (name) {
-        if (plan.fields[name] && setError(plan.fields[name], say(fields[name]))) { placed = true; }
+        if (plan.fields[name] && setError(plan.fields[name], say(fields[name], codes[name]))) { placed = true; }
       });
-      if (!placed) { formError(form, say(error.message || "") || M.error_generic); }
+      if (!placed) { formError(form, say(error.message || "", error.message_code) || M.error_generic); }
     }).catch(function () {
       button.disabled = false;
       formError(form, M.error_network);

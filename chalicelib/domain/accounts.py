@@ -1,0 +1,109 @@
+"""Staff accounts (SPEC §10): what a request may say, and who may manage whom. Pure: no AWS.
+
+The national admin manages every account; a coordinator manages the accounts of their own agency
+and of the agencies below it, and can give no one the national_admin role; an officer manages
+nobody. An account's agency is checked by its path (national first), like a report's scope.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from chalicelib.domain.agencies import SLUG
+from chalicelib.domain.complaint import Actor
+from chalicelib.errors import Forbidden, ValidationFailed
+
+ROLES = ("national_admin", "coordinator", "officer")
+Role = Literal["national_admin", "coordinator", "officer"]
+Challenge = Literal["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"]
+
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ValueError("must be a valid e-mail address") from None
+
+
+def _slug(value: str) -> str:
+    if not SLUG.match(value):
+        raise ValueError("unknown agency")
+    return value
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SignIn(_Body):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, v: str) -> str:
+        return v.lower()
+
+
+class ChallengeAnswer(_Body):
+    challenge_session: str = Field(min_length=1, max_length=128)
+    challenge: Challenge
+    new_password: str | None = Field(default=None, min_length=1, max_length=256)
+    code: str | None = Field(default=None, pattern=r"^\d{6}$")
+
+
+class NewAccount(_Body):
+    email: str = Field(max_length=254)
+    name: str = Field(min_length=2, max_length=120)
+    role: Role
+    agency_id: str
+
+    @field_validator("email")
+    @classmethod
+    def _valid_email(cls, v: str) -> str:
+        return _email(v)
+
+    @field_validator("agency_id")
+    @classmethod
+    def _agency(cls, v: str) -> str:
+        return _slug(v)
+
+
+class AccountChanges(_Body):
+    role: Role | None = None
+    agency_id: str | None = None
+    enabled: bool | None = None
+    name: str | None = Field(default=None, min_length=2, max_length=120)
+
+    @field_validator("agency_id")
+    @classmethod
+    def _agency(cls, v: str | None) -> str | None:
+        return None if v is None else _slug(v)
+
+
+def parse[T: BaseModel](model: type[T], data: Any) -> T:
+    """A request body as ``model``, or 422 with one message per field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be a JSON object", fields={"body": "must be an object"})
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
+                  for e in error.errors()}
+        raise ValidationFailed("the request is not valid", fields=fields) from None
+
+
+def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: str | None = None) -> None:
+    """403 unless ``actor`` may manage an account of the agency with this path (and give it ``role``)."""
+    if actor.role == "national_admin":
+        return
+    if actor.role != "coordinator":
+        raise Forbidden("only a coordinator or the national admin manages accounts")
+    if actor.agency_id not in agency_path:
+        raise Forbidden("you manage the accounts of your own agency and the agencies below it")
+    if role == "national_admin":
+        raise Forbidden("only the national admin can make a national admin")

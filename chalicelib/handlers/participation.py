@@ -1,0 +1,37 @@
+"""Participation routes (SPEC §14): ``GET /agency/participation`` and its CSV.
+
+Coordinators see their agency and everything below it, the national admin every agency; an
+officer's key is 403 (their own agency's scorecard is ``/agency/stats``).
+"""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.handlers import http
+from chalicelib.handlers.auth import current_actor, staff_key
+from chalicelib.handlers.middleware import endpoint
+from chalicelib.lazy import lazy
+
+participation = lazy("chalicelib.services.participation")
+bp = Blueprint(__name__)
+MANAGERS = ("coordinator", "national_admin")
+
+
+@bp.route("/agency/participation", methods=["GET"], authorizer=staff_key)
+@endpoint
+def participation_page():
+    request = bp.current_request
+    return http.respond(participation.page(current_actor(request, MANAGERS), http.query(request)))
+
+
+@bp.route("/agency/participation.csv", methods=["GET"], authorizer=staff_key)
+@endpoint
+def participation_csv():
+    request = bp.current_request
+    text, rows = participation.csv_text(current_actor(request, MANAGERS), http.query(request))
+    return Response(body=text, status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": 'attachment; filename="participation.csv"',
+        "X-Export-Rows": str(rows),
+    })

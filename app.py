@@ -7,6 +7,7 @@ from chalicelib.handlers import (
     admin,
     agency,
     attachments,
+    console,
     dashboard,
     events,
     export,
@@ -31,6 +32,7 @@ app.register_blueprint(public.bp)
 app.register_blueprint(places.bp)
 app.register_blueprint(attachments.bp)
 app.register_blueprint(web.bp)
+app.register_blueprint(console.bp)
 app.register_blueprint(reference.bp)
 app.register_blueprint(stats.bp)
 app.register_blueprint(export.bp)

@@ -121,6 +121,7 @@ class FullReport(ReportBase):
     version: int
     reopens: int
     rating: int | None
+    lang: str = Field(description="the reporter's language at filing (id or en): the language of their messages")
 
 
 class ReporterView(FullReport):

@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             + f"  tables              {summary['tables']} created, {summary['agencies']} agencies, "
             f"{summary['routing_rules']} routing rules\n"
             f"  staff credentials   {credentials}\n"
+            "                      (API keys, and accounts: e-mail, password, TOTP secret; docs/staff-accounts.md)\n"
             f"  outbox              {base_url}/dev/outbox  (also printed here)\n"
             f"  test clock          {base_url}/dev/clock, sweep now: POST {base_url}/dev/sweep\n"
             f"  background          {', '.join(t.name for t in threads) or 'off'}\n"

@@ -7,13 +7,14 @@ nobody. An account's agency is checked by its path (national first), like a repo
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from chalicelib.domain.agencies import SLUG
 from chalicelib.domain.complaint import Actor
-from chalicelib.errors import Forbidden, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, ValidationFailed
 
 ROLES = ("national_admin", "coordinator", "officer")
 Role = Literal["national_admin", "coordinator", "officer"]
@@ -27,6 +28,14 @@ def _email(value: str) -> str:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError:
         raise ValueError("must be a valid e-mail address") from None
+
+
+def _one_line(value: str) -> str:
+    from chalicelib.domain import characters
+
+    if characters.has_refused(value) or "\n" in value or "\r" in value or "\t" in value:
+        raise ValueError("must not contain control or invisible formatting characters")
+    return value
 
 
 def _slug(value: str) -> str:
@@ -62,6 +71,11 @@ class NewAccount(_Body):
     role: Role
     agency_id: str
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _one_line(v)
+
     @field_validator("email")
     @classmethod
     def _valid_email(cls, v: str) -> str:
@@ -83,6 +97,26 @@ class AccountChanges(_Body):
     @classmethod
     def _agency(cls, v: str | None) -> str | None:
         return None if v is None else _slug(v)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else _one_line(v)
+
+
+USER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")  # Cognito's ``sub`` (a UUID)
+
+
+def check_user_id(user_id: str) -> str:
+    if not USER_ID.match(user_id or ""):
+        raise NotFound("no such account")
+    return user_id
+
+
+def check_agency_id(agency_id: str) -> str:
+    if not SLUG.match(agency_id or ""):
+        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
+    return agency_id
 
 
 def parse[T: BaseModel](model: type[T], data: Any) -> T:

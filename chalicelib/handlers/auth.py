@@ -15,6 +15,8 @@ spares a second Lambda per request. Either way a request costs one DynamoDB call
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice.app import Request
 
 from chalicelib.adapters import clock
@@ -47,25 +49,34 @@ def _key_actor(header: str) -> Actor:
     return keys.resolve(key.strip())
 
 
-def _session_actor(request: Request, csrf: str | None) -> Actor:
+def _session(request: Request, csrf: str | None) -> Any:
     session = sessions.resolve(cookie(request), now=clock.now())
     if request.method.upper() not in SAFE_METHODS:
         token = request.headers.get(CSRF_HEADER) or csrf
         if not session.csrf_matches(token):
             raise CsrfFailed("this change needs the session's CSRF token (X-CSRF-Token or csrf_token)")
-    return session.actor()
+    return session
 
 
 def current_actor(request: Request, roles: tuple[str, ...] = STAFF_ROLES, *, csrf: str | None = None) -> Actor:
     """The staff member making this request; 401 without valid credentials, 403 for a role not
     allowed here or a cookie request that changes something without its CSRF token (``csrf`` is
     a form's ``csrf_token`` field), 429 when the credentials could not be checked for now."""
+    return current_staff(request, roles, csrf=csrf)[0]
+
+
+def current_staff(request: Request, roles: tuple[str, ...] = STAFF_ROLES, *,
+                  csrf: str | None = None) -> tuple[Actor, Any]:
+    """``current_actor`` with the session behind the cookie (``services.sessions.StaffSession``;
+    None for an API key): the console's pages put its CSRF token in their forms."""
     header = request.headers.get("authorization")
+    session = None
     try:
         if header is not None:
             actor = _key_actor(header)
         elif cookie(request):
-            actor = _session_actor(request, csrf)
+            session = _session(request, csrf)
+            actor = session.actor()
         else:
             raise Unauthorized(SIGN_IN)
     except DomainError:
@@ -76,7 +87,7 @@ def current_actor(request: Request, roles: tuple[str, ...] = STAFF_ROLES, *, csr
         raise
     if actor.role not in roles:
         raise Forbidden(f"a {actor.role} cannot use this endpoint")
-    return actor
+    return actor, session
 
 
 # Routes once named the API-key authorizer (``authorizer=staff_key``); authentication now happens in

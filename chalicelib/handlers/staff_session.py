@@ -11,13 +11,13 @@ from chalice import Blueprint, Response
 
 from chalicelib.adapters import clock
 from chalicelib.config import get_settings
-from chalicelib.domain import accounts
 from chalicelib.errors import CsrfFailed, Unauthorized
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import CSRF_HEADER, SESSION_COOKIE, cookie
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
+accounts = lazy("chalicelib.domain.accounts")
 sessions = lazy("chalicelib.services.sessions")
 bp = Blueprint(__name__)
 

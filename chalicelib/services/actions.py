@@ -23,7 +23,7 @@ from chalicelib.domain.complaint import (
     merge_duplicate,
     returns_destination,
 )
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, participation, reports, store
 
@@ -59,6 +59,9 @@ def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
     return agency.target()
 
 
+SEEN_STALE = Problem("changed_since_seen", "the report changed since you opened it; see it as it is now")
+
+
 def _original(tracking_id: str, duplicate_of: str | None) -> tuple[Complaint, Complaint]:
     """mark_duplicate: the report and the one it repeats, in one round trip."""
     if not duplicate_of:
@@ -74,7 +77,8 @@ def _original(tracking_id: str, duplicate_of: str | None) -> tuple[Complaint, Co
     return before, original
 
 
-def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def act(actor: Actor, tracking_id: str, data: dict[str, Any], *, expected_version: int | None = None) -> dict[str, Any]:
+    """``expected_version``: the version the caller saw (the console's forms); another one is 409."""
     action, note, agency_id, duplicate_of = _parse(data)
     original = None
     if action == "forward" and agency_id is not None:
@@ -87,6 +91,8 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any]) -> dict[str, Any]:
         before, agency = reports.load(tracking_id, consistent=True), None
     logger.append_keys(tracking_id=before.tracking_id)
     check_permission(actor, before, action)
+    if expected_version is not None and before.version != expected_version:
+        raise StaleVersion(SEEN_STALE)
     target = None
     if action == "forward":
         if agency_id is None:

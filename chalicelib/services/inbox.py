@@ -95,12 +95,12 @@ def _filter(filters: dict[str, Any]) -> Any:
     return condition
 
 
-def _query(actor: Actor, filters: dict[str, Any], limit: int,
-           start: dict | None) -> tuple[list[Complaint], dict | None]:
+def _query(actor: Actor, filters: dict[str, Any], limit: int, start: dict | None,
+           newest_first: bool = True) -> tuple[list[Complaint], dict | None]:
     """Exactly one DynamoDB Query: up to ``limit`` items evaluated, fewer returned when filtered."""
     index, value = _index_for(actor)
     result = index.query(value, range_key_condition=_range(filters), filter_condition=_filter(filters),
-                         scan_index_forward=False, page_size=limit, last_evaluated_key=start)
+                         scan_index_forward=not newest_first, page_size=limit, last_evaluated_key=start)
     raw = next(result.page_iter)
     items = [from_model(ComplaintModel.from_raw_data(item)) for item in raw.get("Items", [])]
     return items, result.page_iter.last_evaluated_key
@@ -146,11 +146,12 @@ def page(actor: Actor, filters: dict[str, Any], limit: int = 50, cursor: str | N
     return {"complaints": [views.inbox_item(c, now) for c in items], "next_cursor": next_cursor}
 
 
-def pages(actor: Actor, filters: dict[str, Any], page_size: int = MAX_LIMIT) -> Iterator[list[Complaint]]:
-    """Every report in the caller's scope matching ``filters``, newest first, a page at a time."""
+def pages(actor: Actor, filters: dict[str, Any], page_size: int = MAX_LIMIT,
+          newest_first: bool = True) -> Iterator[list[Complaint]]:
+    """Every report in the caller's scope matching ``filters``, newest (or oldest) first, a page at a time."""
     start = None
     while True:
-        batch, start = _query(actor, filters, page_size, start)
+        batch, start = _query(actor, filters, page_size, start, newest_first)
         if batch:
             yield batch
         if not start:

@@ -36,7 +36,7 @@ MAX_LISTED = 500
 
 def _agency(agency_id: str) -> AgencyModel:
     try:
-        return AgencyModel.get(agency_id)
+        return AgencyModel.get(accounts.check_agency_id(agency_id))
     except DoesNotExist:
         raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
     except GetError as error:
@@ -124,7 +124,7 @@ def list_accounts(actor: Actor, agency_id: str | None) -> dict[str, Any]:
 
 def _load(user_id: str) -> UserModel:
     try:
-        return UserModel.get(user_id, consistent_read=True)
+        return UserModel.get(accounts.check_user_id(user_id), consistent_read=True)
     except DoesNotExist:
         raise NotFound("no such account") from None
     except GetError as error:

@@ -15,6 +15,8 @@ MEDIA_TYPES = {
     "app.css": "text/css; charset=utf-8",
     "form.js": "text/javascript; charset=utf-8",
     "track.js": "text/javascript; charset=utf-8",
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
 }
 
 

@@ -43,8 +43,12 @@ def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bula
         body.append(f'<rect x="{x:.1f}" y="{top + plot_h - resolved_h:.1f}" width="{bar_w:.1f}" '
                     f'height="{resolved_h:.1f}" fill="{RESOLVED_COLOUR}"/>')
         if len(months) <= 24 or i % 3 == 0:
+            label = month.get("label") or month["month"][2:]
             body.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - 12}" text-anchor="middle">'
-                        f'{escape(month["month"][2:])}</text>')
+                        f'{escape(label)}</text>')
+        if len(months) <= 12:  # the value itself, above its bar, where there is room for it
+            body.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - total_h - 3:.1f}" '
+                        f'text-anchor="middle">{month["total"]}</text>')
     return _svg(WIDTH, height, label, body)
 
 

@@ -253,3 +253,34 @@ def test_a_role_change_ends_the_session_and_the_next_one_has_the_new_role(client
     assert changed.status_code == 200 and body(changed)["role"] == "coordinator"
     assert client.http.get("/agency/complaints", headers=headers).status_code == 401
     assert accounts.sign_in(account).role == "coordinator"
+
+
+def test_racing_answers_to_one_challenge_make_one_session(accounts):
+    import threading
+
+    from chalicelib.adapters import clock
+    from chalicelib.errors import Unauthorized
+    from chalicelib.services import sessions
+
+    # Given one sign-in step, answered by five requests at the same moment with the right code
+    account = accounts.account("officer", DINKES_MKS)
+    step = sessions.start(account["email"], account["password"], now=clock.now())
+    code = totp.code(account["totp_secret"])
+    start, results = threading.Barrier(5), []
+
+    def answer() -> None:
+        start.wait()
+        try:
+            results.append(sessions.answer(step.challenge_session, step.challenge, code=code, now=clock.now()))
+        except Unauthorized as error:
+            results.append(error)
+
+    threads = [threading.Thread(target=answer) for _ in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # Then exactly one of them signed in; the others were told to sign in again
+    signed_in = [r for r in results if isinstance(r, sessions.StaffSession)]
+    assert len(signed_in) == 1 and len(results) == 5
+    assert all(isinstance(r, Unauthorized) for r in results if r is not signed_in[0])

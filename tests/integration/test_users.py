@@ -99,6 +99,13 @@ def test_bad_account_input_is_422_and_a_taken_email_is_409(client, staff):
     assert again.status_code == 409 and body(again)["error"]["fields"] == {"email": "already has an account"}
     assert patch(client, "/admin/users/no-such-user", {"enabled": False}, national).status_code == 404
     assert patch(client, "/admin/users/x", {"enabled": "maybe"}, national).status_code == 422
+    # odd names, ids and agencies are 4xx, never a 500
+    odd_name = post(client, "/admin/users", {**new_account(), "name": "Petugas \u202eUji"}, national)
+    assert odd_name.status_code == 422 and "name" in body(odd_name)["error"]["fields"]
+    assert patch(client, "/admin/users/" + "x" * 300, {"enabled": False}, national).status_code == 404
+    assert post(client, "/admin/users/" + "x" * 300 + "/reset-mfa", {}, national).status_code == 404
+    assert client.http.get("/admin/users?agency_id=" + "x" * 3000, headers=national).status_code == 422
+    assert client.http.get("/admin/users?agency_id=Bad%20Slug", headers=national).status_code == 422
 
 
 def test_nobody_changes_their_own_access(client, accounts):

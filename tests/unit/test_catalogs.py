@@ -71,7 +71,25 @@ def built_ids() -> set[str]:
             | {f"js_{key}" for key in text.CLIENT_KEYS} | set(text.PAGE_KEYS)
             | {"anonymous", "anonymous_hint", "confidential", "confidential_hint"}
             | {f"deadline_{d}" for d in ("verification", "first_response", "resolution", "reporter_reply")}
-            | {f"stats_level_{level}" for level in statmap.LEVELS} | {f"metric_{m}" for m in statmap.METRICS})
+            | {f"stats_level_{level}" for level in statmap.LEVELS} | {f"metric_{m}" for m in statmap.METRICS}
+            | console_ids())
+
+
+def console_ids() -> set[str]:
+    """The console's ids built from a role, an action, a challenge or an operation."""
+    from chalicelib.domain.complaint import ACTIONS
+    from chalicelib.web import console
+
+    actions = {f"{prefix}_{a}" for a in ACTIONS for prefix in ("action", "note", "done")}
+    return (actions | {f"action_{a}_explain" for a in ACTIONS} | set(console.ROLE_KEYS.values())
+            | {f"nav_{n}" for n in ("inbox", "queue", "dashboard", "users", "agencies", "rules", "keys")}
+            | {f"challenge_{c}_{p}" for c in ("new_password", "mfa_setup", "mfa_code") for p in ("heading", "intro")}
+            | {f"users_changed_{op}" for op in ("role", "disable", "enable", "reset_mfa")}
+            | {f"dash_explain_{k}" for k in ("reports", "resolved_pct", "on_time_pct", "median", "overdue",
+                                              "escalated", "satisfaction")}
+            | {"agency_notify_immediate", "agency_notify_daily", "error_heading_403", "error_heading_404",
+               "error_heading_429", "login_failed", "passwords_differ", "wrong_code", "sign_in_again",
+               "tracking_id_format"})
 
 
 def test_the_templates_and_the_code_use_message_ids():

@@ -274,13 +274,15 @@ def report_action(tracking_id: str):
             body[name] = form[name].strip().upper() if name == "duplicate_of" else form[name]
     seen = form.get("version", "")
     try:
-        console.act(visit.actor, tracking_id, body, int(seen) if seen.isdigit() else None)
+        after = console.act(visit.actor, tracking_id, body, int(seen) if seen.isdigit() else None)
     except ValidationFailed as error:
         return _report_page(visit, tracking_id, 422, errors={action: pages.field_messages(visit.lang, error.fields)},
                             values={action: form})
     except Conflict as error:
         return _report_page(visit, tracking_id, 409, conflict=pages.field_messages(
             visit.lang, {"m": error.message})["m"], values={action: form})
+    if not console.still_visible(visit.actor, after):  # returned or forwarded out of this account's scope
+        return _redirect(visit.link("staff", done=action, report=tracking_id))
     return _redirect(visit.link(f"staff/reports/{tracking_id}", done=action) + f"#done-{action}")
 
 

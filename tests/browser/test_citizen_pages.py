@@ -86,7 +86,8 @@ def test_file_a_report_in_indonesian_then_track_it_and_reply(page, stack):
     # And they name the agency, found by searching the region's agencies
     page.wait_for_selector(f'#target_agency_id option[value="{DINKES_MKS}"]', state="attached")
     page.fill("#agency-search", "kesehatan")
-    assert all("Kesehatan" in name for name in page.locator("#target_agency_id option").all_inner_texts()[1:])
+    found = page.locator("#target_agency_id option").all_inner_texts()[1:]
+    assert found and all("Kesehatan" in name for name in found)
     page.select_option("#target_agency_id", DINKES_MKS)
     # And attach a photo, which goes straight to S3
     page.set_input_files("#attachments", files=[{"name": "jalan.png", "mimeType": "image/png", "buffer": PNG}])

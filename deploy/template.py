@@ -283,9 +283,17 @@ def build(stage: str) -> dict[str, Any]:
             "CorsConfiguration": {"CorsRules": [{
                 "AllowedOrigins": {"Ref": "UploadOrigins"}, "AllowedMethods": ["POST", "GET"],
                 "AllowedHeaders": ["*"], "MaxAge": 3600}]},
-            "LifecycleConfiguration": {"Rules": [{
-                "Id": "abort-incomplete-uploads", "Status": "Enabled",
-                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]},
+            # Uploads never attached to a report go after a day (SPEC §11); filing copies an upload
+            # to attachments/, which stays. Old versions (versioning is on) go after 30 days.
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": {"Rules": [
+                {"Id": "abort-incomplete-uploads", "Status": "Enabled",
+                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
+                {"Id": "expire-unattached-uploads", "Status": "Enabled", "Prefix": "uploads/",
+                 "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+                {"Id": "expire-old-versions", "Status": "Enabled",
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 30}},
+            ]},
         },
     }
     resources["AttachmentsBucketPolicy"] = {"Type": "AWS::S3::BucketPolicy", "Properties": {

@@ -38,7 +38,12 @@ def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
         data[name] = (one(name) or "").lower() in _TRUE
     reporter = {key: one(f"reporter_{key}") for key in ("name", "email", "phone")}
     data["reporter"] = {k: v for k, v in reporter.items() if v is not None}
-    data["attachments"] = [v for v in form.get("attachments", []) if v.strip()]
+    # Each upload travels as two hidden fields in step: ``attachments`` (its id) and
+    # ``attachment_tokens`` (its upload token, SPEC §11); an id without its token is refused.
+    ids = [v.strip() for v in form.get("attachments", []) if v.strip()]
+    tokens = [v.strip() for v in form.get("attachment_tokens", []) if v.strip()]
+    data["attachments"] = [{"upload_id": upload_id, "upload_token": tokens[n] if n < len(tokens) else ""}
+                           for n, upload_id in enumerate(ids)]
     return data
 
 

@@ -64,7 +64,7 @@ _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 def validate(data: Any, now: datetime, lang: str = DEFAULT_LANGUAGE) -> Submission:
     # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
     submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
-    attachments.check_uploads(submission.attachments)
+    attachments.check_uploads([(a.upload_id, a.upload_token) for a in submission.attachments])
     if submission.lang is None:
         submission = submission.model_copy(update={"lang": lang})
     return submission
@@ -99,11 +99,13 @@ def _file(submission: Submission, now: datetime, source: str | None = None) -> t
         target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
         confidential=submission.confidential, reporter_name=reporter.name,
         reporter_email=reporter.email, reporter_phone=reporter.phone,
-        attachments=tuple(submission.attachments), lang=submission.lang or DEFAULT_LANGUAGE,
+        attachments=tuple(submission.upload_ids), lang=submission.lang or DEFAULT_LANGUAGE,
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
+    attachments.attach(submission.upload_ids)  # out of uploads/ (expired after a day) before the report names them
     store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id,
-                 counters=_reporter_counters(submission, now))
+                 counters=_reporter_counters(submission, now), uploads=submission.upload_ids,
+                 upload_taken=attachments.taken)
     logger.append_keys(tracking_id=complaint.tracking_id)
     logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
                                               "regency_code": complaint.regency_code})

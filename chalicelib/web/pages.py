@@ -73,7 +73,9 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         provinces=[(p.code, p.name) for p in provinces], zones={p.code: p.time_zone for p in provinces},
         regencies=regencies, regency_groups=regency_groups,
         agencies=[(a["agency_id"], a["name"]) for a in agencies],
-        attachments=[a for a in v.get("attachments") or [] if isinstance(a, str)][:MAX_ATTACHMENTS],
+        attachments=[a for a in v.get("attachments") or [] if isinstance(a, dict)
+                     and isinstance(a.get("upload_id"), str) and isinstance(a.get("upload_token"), str)
+                     ][:MAX_ATTACHMENTS],
         script="form.js", scripts=["place.js"], switch_url="./" + ("" if lang == "en" else "?lang=en"),
         data=text.client_texts(lang) | {"months": text.months(lang), "zones": text.ZONE_NAMES},
     )

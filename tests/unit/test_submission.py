@@ -42,8 +42,12 @@ def test_a_valid_report_passes_and_is_trimmed():
     ({"reporter": {"name": "Siti", "email": "not-an-email"}}, "reporter.email", "must be a valid e-mail address"),
     ({"reporter": {"name": "Siti", "phone": "call me"}}, "reporter.phone",
      "must be a phone number such as 0812-3456-7890 or +62 812 3456 7890"),
-    ({"attachments": ["upl_abcdefgh"] * 6}, "attachments", "at most 5 attachments"),
-    ({"attachments": ["../etc/passwd"]}, "attachments", "unknown upload id: upload with POST /attachments first"),
+    ({"attachments": [{"upload_id": "upl_abcdefgh", "upload_token": "t" * 20}] * 6}, "attachments",
+     "at most 5 attachments"),
+    ({"attachments": [{"upload_id": "../etc/passwd", "upload_token": "t" * 20}]}, "attachments",
+     "unknown upload id: upload with POST /attachments first"),
+    ({"attachments": ["upl_abcdefgh"]}, "attachments",
+     'each attachment is {"upload_id", "upload_token"}: the token came with the upload id from POST /attachments'),
     ({"surprise": 1}, "surprise", "unknown field"),
 ])
 def test_each_bad_field_gets_its_message(change, field, message):

@@ -226,6 +226,7 @@
       return fetch(grant.upload.url, {method: "POST", body: body}).then(function (response) {
         if (!response.ok) { throw new Error(fill(M.file_failed, file.name)); }
         entry.id = grant.upload_id;
+        entry.token = grant.upload_token;
         uploaded(entry);
       });
     }).catch(function (error) {
@@ -234,10 +235,12 @@
     }).then(function () { pending--; });
   }
   fileInput.disabled = false;
-  Array.prototype.forEach.call(fileList.querySelectorAll("input[name=attachments]"), function (input) {
-    var entry = {id: input.value, name: input.value};
+  var tokenInputs = fileList.querySelectorAll("input[name=attachment_tokens]");
+  Array.prototype.forEach.call(fileList.querySelectorAll("input[name=attachments]"), function (input, n) {
+    var entry = {id: input.value, name: input.value, token: tokenInputs[n] ? tokenInputs[n].value : ""};
     uploads.push(entry);
     fileList.removeChild(input);
+    if (tokenInputs[n]) { fileList.removeChild(tokenInputs[n]); }
     listItem(entry);
     uploaded(entry);
   });
@@ -261,7 +264,9 @@
       description: val("description"), category: val("category"), province_code: val("province_code"),
       regency_code: val("regency_code"), anonymous: $("anonymous").checked,
       confidential: $("confidential").checked, reporter: {}, lang: data.lang === "en" ? "en" : "id",
-      attachments: uploads.filter(function (u) { return u.id; }).map(function (u) { return u.id; })
+      attachments: uploads.filter(function (u) { return u.id; }).map(function (u) {
+        return {upload_id: u.id, upload_token: u.token};  /* the token proves this page made the upload */
+      })
     };
     ["address", "incident_date", "target_agency_id"].forEach(function (id) { if (val(id)) { body[id] = val(id); } });
     // The point from "Gunakan lokasi saya" (static/place.js), when the citizen used it.

@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint unit integration e2e clean messages
+.PHONY: run test check lint unit integration e2e clean messages
 
 # The gettext catalogs compiled to .mo (build output, gitignored; docs/console.md "Texts").
 messages: $(DEPS)
@@ -26,6 +26,11 @@ run: $(DEPS) messages
 
 test: $(DEPS) lint messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The fast loop: lint, the unit tests and the integration tests not marked slow, on two processes
+# (each with its own moto server; a test file stays on one). ≤ 90 s on 2 cores: docs/measurements.md.
+check: $(DEPS) lint
+	$(PY) -m pytest -q -n 2 --dist loadfile tests/unit tests/integration -m "not slow" $(PYTEST_ARGS)
 
 lint: $(DEPS)
 	$(PY) -m ruff check .

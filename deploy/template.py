@@ -36,6 +36,7 @@ FUNCTIONS = {
     "deliver_notifications": "DeliverNotifications",
     "sweep": "Sweep",
     "retry_notifications": "RetryNotifications",
+    "send_digests": "SendDigests",
 }
 # Which table's stream each stream function reads, and where a batch that keeps failing goes.
 STREAMS = {

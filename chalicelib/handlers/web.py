@@ -50,6 +50,25 @@ def form_page():
                 uploads=True, cache="private, no-cache")
 
 
+@bp.route("/", methods=["POST"], content_types=http.ANY)
+@endpoint
+def form_step():
+    """Without JavaScript, "Show its regencies" posts the form here: the same form again, as typed,
+    with the chosen province's regencies (nothing is filed)."""
+    from chalicelib.handlers.public import form_to_submission  # public answers filings with this module
+
+    raw, from_form = http.parse_body(bp.current_request, allow_form=True)
+    if not from_form:
+        raise UnsupportedMediaType(f"send {http.FORM}")
+    values = form_to_submission(raw)
+    lang = text.language((raw.get("lang") or ["id"])[-1])
+    key = next((v.strip() for v in reversed(raw.get("idempotency_key", [])) if v.strip()), None)
+    context = citizen.form_context(values)
+    html = pages.form_page(lang, idempotency_key=key or citizen.new_form_key(), today=context["today"],
+                           values=values, agencies=context["agencies"])
+    return page(html, uploads=True, cache="private, no-cache")
+
+
 def filed(lang: str, answer: dict[str, Any], submission: dict[str, Any]) -> Response:
     return page(pages.confirmation(lang, answer, submission), 201)
 

@@ -92,7 +92,7 @@ def _file(submission: Submission, now: datetime, source: str | None = None) -> t
         description=submission.description, category=submission.category,
         province_code=submission.province_code, regency_code=submission.regency_code,
         reporter_token_hash=identifiers.hash_secret(token), submitted_at=now, updated_at=now,
-        agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
+        agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name, assigned_at=now,
         address=submission.address, latitude=submission.latitude, longitude=submission.longitude,
         incident_date=submission.incident_date.isoformat() if submission.incident_date else None,
         media_url=submission.media_url,

@@ -41,14 +41,14 @@ def field_errors(lang: str, fields: dict[str, str]) -> tuple[dict[str, str], dic
     return placed, others
 
 
-def _regencies(province_code: str | None) -> tuple[list[tuple[str, str]] | None, list[tuple[str, Any]]]:
-    """The chosen province's regencies; without one, every regency grouped by province (so the form
-    works without JavaScript; the script replaces them from ``/regions/{code}``)."""
+def _regencies(province_code: str | None) -> list[tuple[str, str]]:
+    """The chosen province's regencies, or none until a province is chosen: the script loads them
+    from ``/regions/{code}``; without it, "Show its regencies" posts the form back to ``POST /``,
+    which shows them (the page does not carry all 514 for a browser that will load them)."""
     data = regions()
     if province_code in data.provinces:
-        return [(r.code, r.name) for r in data.regencies_of(province_code)], []
-    groups = [(p.name, [(r.code, r.name) for r in data.regencies_of(p.code)]) for p in data.provinces.values()]
-    return None, groups
+        return [(r.code, r.name) for r in data.regencies_of(province_code)]
+    return []
 
 
 def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, Any] | None = None,
@@ -59,7 +59,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
     reporter = v.get("reporter") if isinstance(v.get("reporter"), dict) else {}
     errors, others = field_errors(lang, fields or {})
     provinces = list(regions().provinces.values())
-    regencies, regency_groups = _regencies(v.get("province_code"))
+    regencies = _regencies(v.get("province_code"))
     return render(
         "citizen/form.html", lang,
         idempotency_key=idempotency_key, today=today, notice=notice, errors=errors, others=others,
@@ -71,7 +71,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         kinds=[(code, labels[1] if lang == "en" else labels[0]) for code, labels in KINDS.items()],
         categories=[(c.code, c.label_en if lang == "en" else c.label_id) for c in CATEGORIES],
         provinces=[(p.code, p.name) for p in provinces], zones={p.code: p.time_zone for p in provinces},
-        regencies=regencies, regency_groups=regency_groups,
+        regencies=regencies,
         agencies=[(a["agency_id"], a["name"]) for a in agencies],
         attachments=[a for a in v.get("attachments") or [] if isinstance(a, dict)
                      and isinstance(a.get("upload_id"), str) and isinstance(a.get("upload_token"), str)

@@ -51,6 +51,15 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def expect(browser):
+    """Playwright's ``expect``, through ``browser`` so that a missing Playwright follows the CI rule
+    (an ``importorskip`` would skip even with CI=true)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
 class Watch:
     """What went wrong in the page: script errors, and any dialog (an alert() means injected code ran)."""
 

@@ -21,7 +21,7 @@ from chalicelib.config import TABLES
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"api_handler": "APIHandler", "forward_new_reports": "ForwardNewReports",
              "deliver_notifications": "DeliverNotifications", "sweep": "Sweep",
-             "retry_notifications": "RetryNotifications"}
+             "retry_notifications": "RetryNotifications", "send_digests": "SendDigests"}
 PROD = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
 PREFIX = PROD["TABLE_PREFIX"]
 
@@ -123,6 +123,7 @@ def test_schedules(template):
 
     assert schedule("Sweep") == "rate(15 minutes)"
     assert schedule("RetryNotifications") == "rate(5 minutes)"
+    assert schedule("SendDigests") == "cron(0 * * * ? *)"  # hourly: each zone's 07:00
 
 
 def test_each_function_has_its_own_role_and_is_wired_to_the_stack(template):

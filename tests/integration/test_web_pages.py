@@ -246,3 +246,21 @@ def test_the_reporter_accepts_a_resolution_with_a_rating(client, staff, pump):
     html = text_of(done)
     assert done.status_code == 200 and element(html, "status-label") == "Selesai"
     assert "Penilaian Anda sudah dicatat" in element(html, "notice")
+
+
+def test_the_form_does_not_carry_every_regency_and_works_without_a_script(client):
+    # When a citizen opens the form
+    html = text_of(client.http.get("/"))
+    # Then the regency list waits for a province: not all 514 regencies in the page
+    assert "<optgroup" not in html and "Kota Makassar" not in html
+    assert len(re.findall(r"<option\b", element(html, "regency_code"))) == 0  # just the prompt (its own tag)
+    # And without a script, "show its regencies" posts the form back to itself
+    assert 'id="show-regencies"' in html and 'formaction="./"' in html
+    # When they choose a province and press it, with some of the form already typed
+    step = post_form(client, form_fields(regency_code="", lang="en", idempotency_key="k" * 24), path="/")
+    page = text_of(step)
+    # Then the same form comes back, as typed, with that province's regencies, and nothing is filed
+    assert step.status_code == 200 and '<html lang="en">' in page
+    assert ">Kota Makassar</option>" in page and ">Kota Bandung</option>" not in page
+    assert 'value="Lampu jalan mati di Jl. Veteran"' in page and hidden_value(page, "idempotency_key") == "k" * 24
+    assert 'id="report-form"' in page and "LPR-" not in page

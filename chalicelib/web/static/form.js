@@ -149,8 +149,13 @@
       if ($("agency-none")) { $("agency-none").hidden = agencies.length > 0; }
     }).catch(function () { renderAgencies(); });
   }
+  /* The no-script step ("show its regencies", a post back to the form) is not needed here: the
+     list comes from /regions/{code}; removed, so Enter in a field still sends the report. */
+  if ($("show-regencies")) { $("show-regencies").remove(); }
+  var regencyStatus = $("regency-status");
   function loadRegencies(keep) {
     var code = province.value;
+    regencyStatus.textContent = "";
     if (!code) {
       setOptions(regency, regencyPrompt, [], "");
       regency.disabled = true;
@@ -158,13 +163,20 @@
       return;
     }
     regency.disabled = true;
+    regencyStatus.textContent = M.regencies_loading;
     getJSON("regions/" + encodeURIComponent(code)).then(function (body) {
       if (province.value !== code) { return; }
       setOptions(regency, regencyPrompt, body.regencies.map(function (r) { return [r.code, r.name]; }), keep);
       regency.disabled = false;
+      regencyStatus.textContent = "";
       loadAgencies();
-    }).catch(function () { regency.disabled = false; });
+    }).catch(function () {
+      if (province.value !== code) { return; }
+      regency.disabled = false;
+      regencyStatus.textContent = navigator.onLine === false ? M.offline : M.regencies_failed;
+    });
   }
+  window.addEventListener("online", function () { if (province.value && regency.options.length < 2) { loadRegencies(""); } });
   province.addEventListener("change", function () { loadRegencies(""); });
   regency.addEventListener("change", loadAgencies);
   search.addEventListener("input", renderAgencies);

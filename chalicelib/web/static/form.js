@@ -102,6 +102,7 @@
     if (!val("regency_code")) { errors.regency_code = M.choose; }
     if (length(val("address")) > 500) { errors.address = M.address_length; }
     var date = $("incident_date");
+    date.max = todayIn(province.options[province.selectedIndex].getAttribute("data-tz")) || date.max;
     if (date.validity && date.validity.badInput) { errors.incident_date = M.date_format; }
     else if (date.value && date.max && date.value > date.max) { errors.incident_date = M.date_future; }
     var name = val("reporter_name");
@@ -270,6 +271,18 @@
   });
 
   /* --- sending -------------------------------------------------------------------------- */
+  /* "Not in the future" is today where it happened: the chosen province's time zone. */
+  function todayIn(zone) {
+    if (!zone) { return ""; }
+    try {
+      return new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit"})
+        .format(new Date());
+    } catch (e) { return ""; }
+  }
+  province.addEventListener("change", function () {
+    var max = todayIn(province.options[province.selectedIndex].getAttribute("data-tz"));
+    if (max) { $("incident_date").max = max; }
+  });
   function payload() {
     var body = {
       kind: form.querySelector("input[name=kind]:checked").value, title: val("title"),

@@ -381,3 +381,15 @@ def test_the_language_switch_keeps_the_reporter_view(page, stack):
     page.click("#lang-switch")
     page.wait_for_selector("html[lang=id]")
     assert page.is_visible("#reply-form")
+
+
+def test_attachment_messages_still_appear_after_a_failed_submit(page):
+    # Given a citizen whose first try was refused (nothing filled in)
+    page.goto("/")
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:not([hidden])")
+    # When they then add a file the form cannot take
+    page.set_input_files("#attachments", files=[{"name": "peta.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
+    # Then they are told, by the field, as before the failed submit
+    assert "peta.gif: hanya JPG, PNG, atau PDF" in page.inner_text("#error-attachments")
+    assert page.is_visible("#error-attachments")

@@ -114,7 +114,8 @@
     return errors;
   }
   form.addEventListener("change", function (event) {
-    if (!attempted || !event.target.id) { return; }
+    // The file input says its own problems (its handler runs first): re-checking here would erase them.
+    if (!attempted || !event.target.id || event.target === fileInput) { return; }
     var id = event.target.name === "kind" ? "kind" : event.target.id;
     setError(id, validate()[id] || "");
   });

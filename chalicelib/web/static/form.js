@@ -61,8 +61,7 @@
   }
   function showSummary(text, others) {
     $("error-summary-text").textContent = text;
-    var old = summary.querySelector("ul");
-    if (old) { summary.removeChild(old); }
+    Array.prototype.forEach.call(summary.querySelectorAll("ul"), function (old) { summary.removeChild(old); });
     if (others && others.length) {
       var list = document.createElement("ul");
       others.forEach(function (line) {
@@ -81,12 +80,37 @@
     });
     summary.hidden = true;
   }
+  /* The summary names each field with an error and links to it (the field's own label). */
+  function labelOf(id) {
+    var label = id === "kind" ? $("field-kind").querySelector("legend") : form.querySelector("label[for='" + id + "']");
+    var text = label ? label.firstChild.textContent : id;
+    return text.trim();
+  }
+  function linkErrors(byId) {
+    var old = $("error-links");
+    if (old) { old.parentNode.removeChild(old); }
+    var ids = Array.prototype.map.call(form.querySelectorAll(".field-error"), function (box) { return box.id.slice(6); })
+      .filter(function (id) { return byId[id]; });
+    if (!ids.length) { return; }
+    var list = document.createElement("ul");
+    list.id = "error-links";
+    ids.forEach(function (id) {
+      var item = document.createElement("li"), link = document.createElement("a");
+      var target = id === "kind" ? form.querySelector("input[name=kind]") : $(id);
+      link.href = "#" + (target ? target.id : id);
+      link.textContent = labelOf(id) + ": " + byId[id];
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    $("error-summary-text").insertAdjacentElement("afterend", list);
+  }
   function showErrors(byId, others) {
     var placed = 0;
     Object.keys(byId).forEach(function (id) {
       if (setError(id, byId[id])) { placed++; } else { others.push(byId[id]); }
     });
     showSummary(placed ? M.form_errors : (others[0] || M.error_generic), placed ? others : others.slice(1));
+    linkErrors(byId);
   }
 
   /* --- the same rules as the server (chalicelib/domain/submission.py) ---------------------- */

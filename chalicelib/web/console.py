@@ -63,6 +63,9 @@ def _nav(visit: Visit) -> list[tuple[str, str, str]]:
     if role in ("coordinator", "national_admin"):
         items.append(("nav_queue", visit.link("staff/queue"), "staff/queue"))
     items.append(("nav_dashboard", visit.link("staff/dashboard"), "staff/dashboard"))
+    if role in ("coordinator", "national_admin"):  # SPEC §14
+        items += [("nav_participation", visit.link("staff/participation"), "staff/participation"),
+                  ("nav_evaluation", visit.link("staff/evaluation"), "staff/evaluation")]
     if role in ("coordinator", "national_admin"):
         items.append(("nav_users", visit.link("staff/admin/users"), "staff/admin/users"))
     if role == "national_admin":

@@ -159,3 +159,11 @@ def static(name: str):
         raise NotFound(f"no file {name}")
     return Response(body=body, status_code=200, headers={"Content-Type": assets.MEDIA_TYPES[name],
                                                           "Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/favicon.ico", methods=["GET"])
+@endpoint
+def favicon():
+    """Every browser asks for it: a small icon, not an error."""
+    return Response(body=assets.favicon(), status_code=200,
+                    headers={"Content-Type": "image/x-icon", "Cache-Control": "public, max-age=604800"})

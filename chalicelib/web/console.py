@@ -169,4 +169,5 @@ def dashboard_charts(lang: str, answer: dict[str, Any]) -> dict[str, str]:
     months = [{**m, "label": _month_label(lang, m["month"])} for m in answer.get("by_month", [])]
     return {"monthly": charts.monthly_reports(months, text.t(lang, "dash_chart_monthly")),
             "resolution": charts.resolution_by_agency(answer.get("agencies", []),
-                                                      text.t(lang, "dash_chart_resolution"))}
+                                                      text.t(lang, "dash_chart_resolution"),
+                                                      missing=text.t(lang, "dash_stuck"))}

@@ -333,3 +333,51 @@ def test_the_accessibility_check_can_fail(page, axe):
     # Then the check fails, naming the rule
     with pytest.raises(AssertionError, match="image-alt"):
         axe(page)
+
+
+def test_the_receipt_survives_a_reload_and_the_back_button(page):
+    # Given a report filed with the script
+    page.goto("/")
+    fill_report(page)
+    page.click("#submit")
+    tracking_id, token = receipt_of(page)
+    assert tracking_id in page.title()
+    # When the citizen reloads the page: they are asked first, and the receipt comes back
+    page.reload()
+    assert page.watch.leave_prompts == 1
+    assert receipt_of(page) == (tracking_id, token)
+    # When they open the tracking page from it and come back with the back button
+    page.click("#open-tracking")
+    page.wait_for_selector("#status-label")
+    page.go_back()
+    # Then the receipt is still there, and the token never went into a URL
+    assert receipt_of(page) == (tracking_id, token)
+    assert token not in page.url
+    # And the copy button puts both on the clipboard
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#copy-receipt")
+    page.wait_for_selector("#copy-status:not(:empty)")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert tracking_id in copied and token in copied
+    # And "file another report" starts afresh
+    page.click("#file-another")
+    page.wait_for_selector("#report-form")
+    assert page.input_value("#title") == ""
+
+
+def test_the_language_switch_keeps_the_reporter_view(page, stack):
+    receipt = stack.post("/complaints", json=valid_report(category="health")).json()
+    page.goto(f"/track?tracking_id={receipt['tracking_id']}")
+    page.fill("#reporter_token", receipt["reporter_token"].lower())  # any case works
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#reply-form")
+    # When the reporter switches to English
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=en]")
+    # Then they are still the reporter, in English, and the token is in no URL
+    assert page.is_visible("#reply-form") and "Send" in page.inner_text("#reply-form button[type=submit]")
+    assert receipt["reporter_token"] not in page.url and receipt["reporter_token"].lower() not in page.url
+    # And back to Bahasa Indonesia, still the reporter
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=id]")
+    assert page.is_visible("#reply-form")

@@ -304,14 +304,44 @@
       return iso;
     }
   }
+  /* The receipt is kept in this tab (sessionStorage): a reload, or the back button after opening the
+     tracking page, shows it again instead of losing the token. Leaving the page otherwise asks first. */
+  var RECEIPT_KEY = "lapor-receipt", receiptShown = false, leaving = false;
+  function keep(values) {
+    try { window.sessionStorage.setItem(RECEIPT_KEY, JSON.stringify(values)); } catch (e) { /* private mode */ }
+  }
+  function kept() {
+    try { return JSON.parse(window.sessionStorage.getItem(RECEIPT_KEY) || "null"); } catch (e) { return null; }
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (receiptShown && !leaving) { event.preventDefault(); event.returnValue = ""; }
+  });
+  function copyReceipt(values) {
+    var text = $("receipt-keys").innerText.trim();
+    var done = function () { $("copy-status").textContent = M.copied; };
+    var failed = function () {
+      var range = document.createRange();
+      range.selectNodeContents($("receipt-keys"));
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      $("copy-status").textContent = M.copy_failed;
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text || (values.tracking_id + " " + values.reporter_token)).then(done, failed);
+    } else { failed(); }
+  }
   function showReceipt(receipt, sent) {
-    var node = $("receipt-template").content.cloneNode(true);
     var zone = province.options[province.selectedIndex].getAttribute("data-tz");
     var values = {
       tracking_id: receipt.tracking_id, reporter_token: receipt.reporter_token, title: sent.title,
       status_label: receipt.status_label,
       verification_due: receipt.deadlines && receipt.deadlines.verification ? when(receipt.deadlines.verification, zone) : ""
     };
+    keep(values);
+    renderReceipt(values);
+  }
+  function renderReceipt(values) {
+    var node = $("receipt-template").content.cloneNode(true);
     Array.prototype.forEach.call(node.querySelectorAll("[data-fill]"), function (el) {
       el.textContent = values[el.getAttribute("data-fill")] || "";
     });
@@ -319,15 +349,26 @@
       el.value = values[el.getAttribute("data-fill-value")] || "";
     });
     Array.prototype.forEach.call(node.querySelectorAll("[data-fill-href]"), function (el) {
-      el.href = "track?tracking_id=" + encodeURIComponent(receipt.tracking_id) + (data.lang === "en" ? "&lang=en" : "");
+      el.href = "track?tracking_id=" + encodeURIComponent(values.tracking_id) + (data.lang === "en" ? "&lang=en" : "");
     });
     var main = $("main");
     main.textContent = "";
     main.appendChild(node);
-    document.title = $("receipt-heading").textContent + " · SP4N-LAPOR!";
+    receiptShown = true;
+    document.title = values.tracking_id + " · " + $("receipt-heading").textContent + " · SP4N-LAPOR!";
+    $("copy-receipt").hidden = false;
+    $("copy-receipt").addEventListener("click", function () { copyReceipt(values); });
+    $("open-tracking").form.addEventListener("submit", function () { leaving = true; });
+    $("public-link").addEventListener("click", function () { leaving = true; });
+    $("file-another").addEventListener("click", function () {
+      leaving = true;
+      try { window.sessionStorage.removeItem(RECEIPT_KEY); } catch (e) { /* private mode */ }
+    });
     window.scrollTo(0, 0);
     $("receipt-heading").focus();
   }
+  var restored = kept();
+  if (restored && restored.tracking_id && restored.reporter_token) { renderReceipt(restored); }
   function newKey() {
     var bytes = new Uint8Array(18);
     window.crypto.getRandomValues(bytes);

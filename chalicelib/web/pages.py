@@ -97,3 +97,9 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
     due = (answer.get("deadlines") or {}).get("verification")
     due_text = text.when(lang, due, province) if due and province else ""
     return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text)
+
+
+def error_page(lang: str, status: int, code: str, message: str) -> str:
+    """Why a page could not be shown, in words: busy (retry in a moment), not found, over a limit."""
+    words = text.t(lang, "error_busy") if code == "temporarily_unavailable" else text.server_message(lang, message)
+    return render("citizen/error.html", lang, status=status, message=words)

@@ -96,6 +96,12 @@ def locate(work: Path) -> dict[str, Any]:
     return json.loads(out.read_text())
 
 
+def evaluation(days: int, work: Path) -> dict[str, Any]:
+    out = work / "evaluation.json"
+    _child(["bench.evaluation", str(out), "--days", str(days)], work / "evaluation.log")
+    return json.loads(out.read_text())
+
+
 def package_size(rebuild: bool) -> dict[str, Any]:
     path = ROOT / "build" / "deployment.zip"
     if rebuild or not path.exists():
@@ -139,8 +145,13 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             figure += f"; the API function's own {snap['function']} meets it"
         if snap["scans"]:
             figure += f", {snap['scans']} Scan"
+        # SPEC §14: participation markers written after the change, outside its transaction (an
+        # action's day marker; a key's first use of the day), counted apart from the goal
+        bookkeeping = snap["detail"].get("UpdateItem participation", 0) + snap["detail"].get("UpdateItem api_keys", 0)
+        if bookkeeping:
+            figure += f", of which {bookkeeping} participation bookkeeping"
         goal = f"<= {limit}" if limit is not None else "-"
-        good = snap["scans"] == 0 and (limit is None or snap["total"] <= limit)
+        good = snap["scans"] == 0 and (limit is None or snap["total"] - bookkeeping <= limit)
         out.append((f"DynamoDB calls: {name}", figure, goal + ", no Scan", _ok(good)))
     sweep = results["calls"]["sweep"]
     for size in ("small", "large"):
@@ -173,6 +184,12 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             size = where["map_bytes"]
             out.append(("statistics map, 38 provinces / 514 regencies", f"{size['province'] / 1000:.0f} KB / "
                         f"{size['regency'] / 1000:.0f} KB", "provinces < 200 KB", _ok(size["province"] < 200_000)))
+    if "evaluation" in results:  # SPEC §14: 563 agencies and a year of counters, within the API's 29 s
+        set_up = results["evaluation"]["set_up"]
+        for run in results["evaluation"]["runs"]:
+            out.append((f"{run['name']} ({set_up['agencies']} agencies, {set_up['days']} days of counters)",
+                        f"{run['wall_s']:.1f} s, {run['total']} calls ({run['by_operation'].get('Query', 0)} Query), "
+                        f"{run['scans']} Scan", "<= 29 s, no Scan", _ok(run["wall_s"] <= 29 and not run["scans"])))
     pkg = results["package"]
     out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
     out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",
@@ -221,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
              ("calls", lambda: round_trips_and_sweep(args.large, work)),
              ("api_load", lambda: api_load(args.requests, work)),
              ("places", lambda: locate(work)),
+             ("evaluation", lambda: evaluation(30 if args.quick else 365, work)),
              ("package", lambda: package_size(args.rebuild_package)))
     if args.only:
         kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

@@ -182,6 +182,10 @@ UNKNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 def _unknown(path: str) -> Response:
     fmt = "json" if path.endswith(".json") else "xml"
+    try:
+        http.raw_body(bp.current_request)  # an oversized body is 413 here too, before anything is read
+    except DomainError as error:
+        return error_answer(fmt, error)
     return render(fmt, "errors", [{"code": 404, "description": f"{BASE}/{path} is not a GeoReport v2 resource: "
                                                                  "see discovery.xml"}], 404, PUBLIC)
 

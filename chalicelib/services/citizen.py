@@ -39,7 +39,9 @@ def new_form_key() -> str:
 
 def form_context(values: dict[str, Any] | None = None) -> dict[str, Any]:
     """Today (no incident date after it) and, when a regency is chosen, its agencies."""
-    today = clock.now().astimezone(ZoneInfo(WIT)).date().isoformat()
+    province = (values or {}).get("province_code")
+    zone = ZoneInfo(regions().provinces[province].time_zone) if province in regions().provinces else ZoneInfo(WIT)
+    today = clock.now().astimezone(zone).date().isoformat()  # no incident date after today, there
     regency = (values or {}).get("regency_code")
     agencies: list[dict[str, Any]] = []
     if isinstance(regency, str) and regency in regions().regencies:

@@ -381,3 +381,64 @@ def test_the_language_switch_keeps_the_reporter_view(page, stack):
     page.click("#lang-switch")
     page.wait_for_selector("html[lang=id]")
     assert page.is_visible("#reply-form")
+
+
+def test_attachment_messages_still_appear_after_a_failed_submit(page):
+    # Given a citizen whose first try was refused (nothing filled in)
+    page.goto("/")
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:not([hidden])")
+    # When they then add a file the form cannot take
+    page.set_input_files("#attachments", files=[{"name": "peta.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
+    # Then they are told, by the field, as before the failed submit
+    assert "peta.gif: hanya JPG, PNG, atau PDF" in page.inner_text("#error-attachments")
+    assert page.is_visible("#error-attachments")
+
+
+def test_the_error_summary_names_the_fields_and_links_to_them(page, plain_page):
+    for p in (page, plain_page):
+        p.goto("/")
+        p.fill("#title", "Jal")
+        p.click("#submit")
+        p.wait_for_selector("#error-links")
+        links = p.locator("#error-links a")
+        texts = [links.nth(i).inner_text() for i in range(links.count())]
+        # Then each line names the field by its label, and following it lands on the field
+        assert any(t.startswith("Judul") for t in texts) and any(t.startswith("Isi laporan") for t in texts), texts
+        p.click("#error-links a[href='#description']")
+        assert p.evaluate("document.activeElement.id") == "description" or p.url.endswith("#description")
+
+
+FOCUS_RING = """id => {
+    const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => {
+        const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    };
+    const contrast = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const el = document.getElementById(id), style = getComputedStyle(el);
+    let bg = null;
+    for (let p = el.parentElement; p && !bg; p = p.parentElement) {
+        const b = getComputedStyle(p).backgroundColor;
+        if (!/rgba\\(.*, 0\\)|transparent/.test(b)) bg = b;
+    }
+    bg = rgb(bg || "rgb(255, 255, 255)");
+    const inner = rgb(style.outlineColor), halo = style.boxShadow === "none" ? null : rgb(style.boxShadow);
+    return {width: parseFloat(style.outlineWidth), inner: contrast(inner, bg),
+            halo: halo ? contrast(halo, bg) : 0, between: halo ? contrast(inner, halo) : 0};
+}"""
+
+
+def test_the_focus_ring_stands_out_on_light_and_dark(page):
+    page.goto("/")
+    for element_id in ("title", "submit"):
+        page.focus(f"#{element_id}")
+        ring = page.evaluate(FOCUS_RING, element_id)
+        # A ring at least 2 px wide, one of its two tones at least 3:1 against what is around it
+        assert ring["width"] >= 2 and max(ring["inner"], ring["halo"]) >= 3, ring
+    # And on the blue header, too
+    page.keyboard.press("Shift+Tab")
+    page.focus("header.site a.brand")
+    brand = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('header.site a.brand'));
+                                     return [s.outlineStyle, s.boxShadow]; }""")
+    assert brand[0] == "solid" and "244, 180, 0" in brand[1]  # the yellow halo against the blue

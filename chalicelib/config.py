@@ -89,6 +89,8 @@ class Settings:
     sweep_schedule: str = setting("SWEEP_SCHEDULE", "rate(15 minutes)")
     sweep_page_size: int = setting("SWEEP_PAGE_SIZE", 100, minimum=1)
     sweep_max_reports: int = setting("SWEEP_MAX_REPORTS", 1000, minimum=1)
+    # Webhooks to private addresses and over plain http (the local stack's demo receivers only).
+    webhook_allow_private: bool = setting("WEBHOOK_ALLOW_PRIVATE", False)
     # Abuse limits (SPEC §11), per fixed UTC window (the local stack sets 1,000 unless told).
     filings_per_hour_per_address: int = setting("FILINGS_PER_HOUR_PER_ADDRESS", 10, minimum=1)
     filings_per_day_per_address: int = setting("FILINGS_PER_DAY_PER_ADDRESS", 30, minimum=1)

@@ -290,6 +290,19 @@ class AgencyDetail(AgencyEntry):
     path: list[str]
 
 
+class AgencySaved(AgencyEntry):
+    """A created or changed agency; ``webhook_secret`` only in the answer that made it (SPEC §11)."""
+
+    webhook_secret: str | None = None
+
+
+class WebhookSecret(Answer):
+    """A new ``whsec_`` secret: shown in this answer only."""
+
+    agency_id: str
+    webhook_secret: str
+
+
 class Agencies(Answer):
     agencies: list[AgencyEntry]
     next_cursor: str | None
@@ -507,8 +520,9 @@ REQUESTS = (Submission, FormSubmission, Reply, Feedback, UploadRequest, StaffAct
             RoutingRuleRequest, KeyRequest, SignIn, ChallengeAnswer, NewAccount, AccountChanges)
 ANSWERS = (Error, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Timeline,
            StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
-           AgencyDetail, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys, Revoked, Deleted, Stats, Scorecards,
-           Located, Nearby, Supported, SignedIn, SignInStep, CreatedAccount, StaffAccount, StaffAccounts, MfaReset)
+           AgencyDetail, AgencySaved, WebhookSecret, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys,
+           Revoked, Deleted, Stats, Scorecards, Located, Nearby, Supported, SignedIn, SignInStep, CreatedAccount,
+           StaffAccount, StaffAccounts, MfaReset)
 
 
 def _schemas() -> dict[str, Any]:
@@ -749,14 +763,18 @@ def _operations() -> dict[str, Any]:
             params=(_param("agency_id"), _param("from", **DATE), _param("to", **DATE), _param("sort"),
                     _param("charts", type="string", enum=["true", "false"])), staff=True, tag="staff")},
         "/admin/agencies": {"post": _op(
-            "Add an agency to the directory.", _responses(201, "AgencyEntry", (*BODY_ERRORS, 409, *staff_errors)),
+            "Add an agency to the directory.", _responses(201, "AgencySaved", (*BODY_ERRORS, 409, *staff_errors)),
             body="NewAgency", **admin)},
         "/admin/agencies/{agency_id}": {
             "get": _op("An agency with its path.", _responses(200, "AgencyDetail", (404, *staff_errors)),
                        params=(AGENCY_ID,), **admin),
             "put": _op("Change an agency's name, e-mails or webhook.",
-                       _responses(200, "AgencyEntry", (*BODY_ERRORS, 404, 409, *staff_errors)),
+                       _responses(200, "AgencySaved", (*BODY_ERRORS, 404, 409, *staff_errors)),
                        body="AgencyChanges", params=(AGENCY_ID,), **admin),
+        },
+        "/admin/agencies/{agency_id}/webhook-secret": {
+            "post": _op("A new webhook secret (whsec_…), shown once; the old one stops signing.",
+                        _responses(201, "WebhookSecret", (404, 409, *staff_errors)), params=(AGENCY_ID,), **admin),
         },
         "/admin/routing-rules": {
             "get": _op("The routing rules of a region.", _responses(200, "RoutingRules", (422, *staff_errors)),

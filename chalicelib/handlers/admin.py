@@ -41,6 +41,14 @@ def update_agency(agency_id: str):
     return http.respond(admin.update_agency(agency_id, http.json_object(bp.current_request)))
 
 
+@bp.route("/admin/agencies/{agency_id}/webhook-secret", methods=["POST"], content_types=http.ANY)
+@endpoint
+def rotate_webhook_secret(agency_id: str):
+    _admin()
+    http.raw_body(bp.current_request)  # no body is needed; an oversized one is still 413
+    return http.respond(admin.rotate_webhook_secret(agency_id), 201)
+
+
 @bp.route("/admin/routing-rules", methods=["GET"])
 @endpoint
 def list_rules():

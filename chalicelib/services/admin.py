@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from chalicelib.adapters import clock
+from chalicelib.adapters import clock, webhook
 from chalicelib.domain.agencies import LEVELS, PARENT_LEVELS, SLUG
 from chalicelib.domain.reference import CATEGORY_CODES, regions
 from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
@@ -26,7 +26,7 @@ class AgencyChanges(BaseModel):
     name: str | None = Field(default=None, min_length=3, max_length=200)
     emails: list[str] | None = Field(default=None, max_length=10)
     webhook_url: str | None = None
-    webhook_secret: str | None = Field(default=None, min_length=16, max_length=200)
+    webhook_secret: Any = None  # refused below: the server makes the secret (SPEC §11)
 
     @field_validator("emails")
     @classmethod
@@ -50,9 +50,18 @@ class AgencyChanges(BaseModel):
     @field_validator("webhook_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
-        if v and not v.startswith(("https://", "http://")):
-            raise ValueError("must be an http(s) URL")
+        if v:
+            try:
+                webhook.check(v)  # https, public addresses only: checked now and at every delivery
+            except webhook.UnsafeWebhookUrl as error:
+                raise ValueError(str(error)) from None
         return v or None
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret(cls, v: Any) -> None:
+        raise ValueError("the server makes the secret: it comes with the webhook_url, "
+                         "and POST /admin/agencies/{id}/webhook-secret makes a new one")
 
 
 class NewAgency(AgencyChanges):
@@ -119,9 +128,10 @@ def create_agency(data: Any) -> dict[str, Any]:
         raise ValidationFailed("wrong parent", fields={
             "parent_id": f"a {new.level} sits under a {' or '.join(sorted(PARENT_LEVELS[new.level]))}"})
     province, regency = _region_of(new, parent)
+    secret = webhook.new_secret() if new.webhook_url else None
     model = AgencyModel(new.agency_id, name=new.name, level=new.level, parent_id=parent.agency_id,
                         path=[*parent.path, new.agency_id], province_code=province, regency_code=regency,
-                        emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=new.webhook_secret,
+                        emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=secret,
                         updated_at=clock.now().isoformat(), version=1)
     try:
         model.save(condition=AgencyModel.agency_id.does_not_exist())
@@ -129,7 +139,12 @@ def create_agency(data: Any) -> dict[str, Any]:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise Conflict(f"agency {new.agency_id} already exists") from None
         raise
-    return directory.agency_to_dict(model)
+    return _shown_once(directory.agency_to_dict(model), secret)
+
+
+def _shown_once(answer: dict[str, Any], secret: str | None) -> dict[str, Any]:
+    """The webhook secret is in the answer that made it, and in no other."""
+    return {**answer, "webhook_secret": secret} if secret else answer
 
 
 def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
@@ -146,7 +161,14 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
         raise NotFound(f"no agency {agency_id}") from None
-    updates = [getattr(AgencyModel, k).set(v) for k, v in changes.model_dump(exclude_unset=True).items()]
+    given = changes.model_dump(exclude_unset=True)
+    updates = [getattr(AgencyModel, k).set(v) for k, v in given.items()]
+    secret = None
+    if given.get("webhook_url") and not webhook.is_secret(model.webhook_secret):
+        secret = webhook.new_secret()  # a webhook never goes out unsigned
+        updates.append(AgencyModel.webhook_secret.set(secret))
+    elif "webhook_url" in given and given["webhook_url"] is None:
+        updates.append(AgencyModel.webhook_secret.remove())
     if not updates:
         return directory.agency_to_dict(model)
     updates += [AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(clock.now().isoformat())]
@@ -156,7 +178,28 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise StaleVersion("the agency was changed by someone else; retry") from None
         raise
-    return directory.agency_to_dict(model)
+    return _shown_once(directory.agency_to_dict(model), secret)
+
+
+def rotate_webhook_secret(agency_id: str) -> dict[str, Any]:
+    """A new ``whsec_`` secret for the agency's webhook, shown in this answer only; the old one
+    stops signing at once (SPEC §11)."""
+    try:
+        model = AgencyModel.get(agency_id, consistent_read=True)
+    except DoesNotExist:
+        raise NotFound(f"no agency {agency_id}") from None
+    if not model.webhook_url:
+        raise Conflict("this agency has no webhook: set webhook_url first")
+    secret = webhook.new_secret()
+    try:
+        model.update(actions=[AgencyModel.webhook_secret.set(secret), AgencyModel.version.set(model.version + 1),
+                              AgencyModel.updated_at.set(clock.now().isoformat())],
+                     condition=AgencyModel.version == model.version)
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise StaleVersion("the agency was changed by someone else; retry") from None
+        raise
+    return {"agency_id": agency_id, "webhook_secret": secret}
 
 
 def put_rule(data: Any) -> dict[str, Any]:

@@ -70,7 +70,7 @@ def hit(action: str, kind: str, subject: str | None, now: datetime) -> None:
 
 def in_transaction(tx: TransactWrite, action: str, kind: str, subject: str, now: datetime) -> bool:
     """Add a day counter for ``subject`` to a transaction; False when this rule has no day limit.
-    A full window makes the transaction fail on this item (see ``refusal``)."""
+    A full window makes the transaction fail on this item (then raise ``refusal``'s error)."""
     found = rule(action, kind)
     if found.per_day is None:
         return False

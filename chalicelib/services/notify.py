@@ -48,7 +48,8 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
             body = {"event": row.kind, "tracking_id": tid, "agency_id": agency_id, "subject": subject,
                     "text": text, "notification_id": row.notification_id, "created_at": row.created_at}
             channels.append(("webhook", lambda: webhook.post(agency.webhook_url, agency.webhook_secret, body,
-                                                             tracking_id=tid, recipient=row.recipient)))
+                                                             tracking_id=tid, recipient=row.recipient,
+                                                             message_id=f"{tid}/{row.notification_id}")))
         return channels
     try:
         complaint = store.get(tid)

@@ -181,14 +181,14 @@ def _run(write, *, stale_message: str = STALE,
 
 def create(c: Complaint, events: list[Event], now: datetime, *,
            check_agency: str | None = None, notices: Iterable[escalation.Notice] = (),
-           counters: Callable[[TransactWrite], list[Exception]] | None = None) -> None:
+           counters: Callable[[TransactWrite], list[Callable[[], Exception]]] | None = None) -> None:
     """A new report: put-if-absent, its first events, counters and notifications, in one go.
 
-    ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns the error for each,
-    in order: the one whose condition fails is raised and nothing is written."""
+    ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns, in order, what
+    makes the error for each: the one whose condition fails is raised and nothing is written."""
     model = to_model(c, escalation.next_due_at(c, now, limits()))
     rows = _notification_models(c.tracking_id, notices, now)
-    refusals: list[Exception] = []
+    refusals: list[Callable[[], Exception]] = []
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.tracking_id.does_not_exist())
@@ -204,9 +204,9 @@ def create(c: Complaint, events: list[Event], now: datetime, *,
     def refusal(reasons: list[str]) -> Exception | None:
         # PynamoDB sends condition checks, then puts, then updates, each in the order given.
         first = (1 if check_agency else 0) + 1 + len(events) + len(rows)
-        for offset, error in enumerate(refusals):
+        for offset, make_error in enumerate(refusals):
             if first + offset < len(reasons) and reasons[first + offset] == "ConditionalCheckFailed":
-                return error
+                return make_error()
         return None
 
     _run(write, stale_message="tracking id collision; please retry", agency_check=bool(check_agency),

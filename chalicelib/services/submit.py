@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
@@ -74,8 +75,8 @@ def _reporter_counters(submission: Submission, now: datetime):
     the filing's own transaction."""
     subjects = [value for value in (submission.reporter.email, submission.reporter.phone) if value]
 
-    def add(tx: Any) -> list[Exception]:
-        return [limits.refusal("filing", "reporter", now) for subject in subjects
+    def add(tx: Any) -> list[Callable[[], Exception]]:
+        return [lambda: limits.refusal("filing", "reporter", now) for subject in subjects
                 if limits.in_transaction(tx, "filing", "reporter", subject, now)]
 
     return add

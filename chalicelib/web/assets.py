@@ -14,6 +14,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MEDIA_TYPES = {
     "app.css": "text/css; charset=utf-8",
     "form.js": "text/javascript; charset=utf-8",
+    "place.js": "text/javascript; charset=utf-8",
     "track.js": "text/javascript; charset=utf-8",
     "console.css": "text/css; charset=utf-8",
     "console.js": "text/javascript; charset=utf-8",

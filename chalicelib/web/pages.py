@@ -74,7 +74,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         regencies=regencies, regency_groups=regency_groups,
         agencies=[(a["agency_id"], a["name"]) for a in agencies],
         attachments=[a for a in v.get("attachments") or [] if isinstance(a, str)][:MAX_ATTACHMENTS],
-        script="form.js", switch_url="./" + ("" if lang == "en" else "?lang=en"),
+        script="form.js", scripts=["place.js"], switch_url="./" + ("" if lang == "en" else "?lang=en"),
         data=text.client_texts(lang) | {"months": text.months(lang), "zones": text.ZONE_NAMES},
     )
 

@@ -26,7 +26,12 @@ CLIENT_KEYS = ("required", "choose", "title_length", "description_length", "addr
                "file_count", "file_failed", "files_pending", "message_required", "message_length",
                "rating_required", "reason_required", "comment_length")
 PAGE_KEYS = ("sending", "uploading", "uploaded", "remove", "error_generic", "error_network", "error_busy",
-             "form_errors", "form_already_sent", "submit", "send_reply", "accept_button", "reopen_button")
+             "form_errors", "form_already_sent", "submit", "send_reply", "accept_button", "reopen_button",
+             # "Gunakan lokasi saya" and the reports nearby (static/place.js; SPEC §12). {name}-style
+             # slots are filled by the script.
+             "location_finding", "location_found", "location_outside", "location_denied", "location_failed",
+             "nearby_distance", "nearby_supporters", "support_button", "support_done", "support_again",
+             "support_failed", "track_link")
 # The helpers templates use as filters (``{{ report.submitted_at|when(report.province_code) }}``).
 FILTERS = ("when", "day", "status_label", "event_label", "category_label", "kind_label", "server_message",
            "percent")

@@ -264,6 +264,9 @@
       attachments: uploads.filter(function (u) { return u.id; }).map(function (u) { return u.id; })
     };
     ["address", "incident_date", "target_agency_id"].forEach(function (id) { if (val(id)) { body[id] = val(id); } });
+    // The point from "Gunakan lokasi saya" (static/place.js), when the citizen used it.
+    var lat = form.elements.latitude, lon = form.elements.longitude;
+    if (lat && lon && lat.value && lon.value) { body.latitude = Number(lat.value); body.longitude = Number(lon.value); }
     ["name", "email", "phone"].forEach(function (part) {
       if (val("reporter_" + part)) { body.reporter[part] = val("reporter_" + part); }
     });

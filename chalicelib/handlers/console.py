@@ -174,7 +174,7 @@ def login():
         errors["password"] = "required"
     if not errors:
         try:
-            result = sessions.start(email, password, now=clock.now())
+            result = sessions.start(email, password, now=clock.now(), source=http.source_ip(bp.current_request))
         except Unauthorized:
             errors["password"] = "login_failed"
         except DomainError as error:
@@ -208,7 +208,8 @@ def login_challenge():
     if not errors:
         try:
             result = sessions.answer(shown.challenge_session, name, new_password=new_password,
-                                     code=(form.get("code") or "").strip() or None, now=clock.now())
+                                     code=(form.get("code") or "").strip() or None, now=clock.now(),
+                                     source=http.source_ip(bp.current_request))
         except WrongCode:
             errors["code"] = _say(visit, "wrong_code")
         except ValidationFailed as error:

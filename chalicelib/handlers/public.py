@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.domain import language
-from chalicelib.errors import IdempotencyConflict, RequestInProgress, ValidationFailed
+from chalicelib.errors import IdempotencyConflict, RateLimited, RequestInProgress, ValidationFailed
 from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
@@ -67,7 +67,7 @@ def file_complaint():
     try:
         answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang,
                                      source=http.source_ip(request))
-    except (ValidationFailed, IdempotencyConflict, RequestInProgress) as error:
+    except (ValidationFailed, IdempotencyConflict, RequestInProgress, RateLimited) as error:
         return web.filing_refused(lang, data, error, key)
     return web.filed(lang, answer, data)
 

@@ -88,3 +88,8 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
     due = (answer.get("deadlines") or {}).get("verification")
     due_text = text.when(lang, due, province) if due and province else ""
     return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text)
+
+
+def email_confirmation(lang: str, state: str, token: str = "") -> str:
+    """``/confirm-email``: the button (``ask``), or the outcome (``confirmed`` or ``invalid``)."""
+    return render("citizen/confirm_email.html", lang, state=state, token=token)

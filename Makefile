@@ -44,7 +44,7 @@ integration: $(DEPS) messages
 e2e: $(DEPS) messages
 	$(PY) -m pytest tests/e2e
 
-# The reliability suite at full size (README "Reliability"); `make test` runs the same tests small.
+# The reliability suite at full size (docs/operations.md "Reliability"); `make test` runs the same tests small.
 .PHONY: reliability
 reliability: $(DEPS) messages
 	RELIABILITY=full $(PY) -m pytest tests/reliability $(PYTEST_ARGS)
@@ -52,7 +52,7 @@ reliability: $(DEPS) messages
 clean:
 	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
 
-# Deploying and measuring (README "Deploying", "Measured"). No dev routes, no local endpoints.
+# Deploying and measuring (docs/deployment.md, docs/measurements.md). No dev routes, no local endpoints.
 .PHONY: package bench
 # `make package STAGE=dev` (a make argument: STAGE in the environment is the app's own setting)
 STAGE  := prod

@@ -145,7 +145,8 @@ def partition_queries() -> Iterator[None]:
 
     @functools.wraps(original_query)
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
-        if kwargs.get("index_name") or not self.range_key_attr or hash_key is None:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name or not self.range_key_attr or hash_key is None:
             return original_query(self, hash_key, *args, **kwargs)
         _partition.key = (self, hash_key)
         try:

@@ -33,7 +33,7 @@ AGENCY_CLOCK = {
     Status.IN_PROGRESS: "resolution",
 }
 # Notice kinds an agency on the daily digest still gets at once.
-IMMEDIATE_KINDS = frozenset({"escalation", "digest"})
+IMMEDIATE_KINDS = frozenset({"escalation", "digest", "participation_nudge"})  # the nudge is a weekly summary
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def _fmt(value: float | None, lang: str, suffix: str = "") -> str:
 
 def _trend(change: float | None, lang: str) -> str:
     if change is None:
-        return {"id": "tidak dapat dibandingkan", "en": "cannot be compared"}[lang]
+        return {"id": "belum dapat dibandingkan", "en": "no comparison possible"}[lang]
     if change == 0:
         return {"id": "sama", "en": "unchanged"}[lang]
     word = ({"id": "naik", "en": "up"} if change > 0 else {"id": "turun", "en": "down"})[lang]
@@ -97,7 +97,7 @@ def _points(now: float | None, then: float | None) -> float | None:
 
 def _points_trend(diff: float | None, lang: str) -> str:
     if diff is None:
-        return {"id": "tidak dapat dibandingkan", "en": "cannot be compared"}[lang]
+        return {"id": "belum dapat dibandingkan", "en": "no comparison possible"}[lang]
     if diff == 0:
         return {"id": "sama", "en": "unchanged"}[lang]
     word = ({"id": "naik", "en": "up"} if diff > 0 else {"id": "turun", "en": "down"})[lang]
@@ -116,10 +116,10 @@ def metric(name: str, month: Month, values: dict[str, Any], *, kind: str = "coun
     lines = {}
     for lang, unit in (("id", suffix), ("en", suffix_en)):
         m, b, y = month.label(lang), month.before().label(lang), month.year_before().label(lang)
-        lines[lang] = (f"{names[lang]} {m}: {_fmt(now, lang, unit)}; "
-                       f"{trend(compare(now, before), lang)} {'dari' if lang == 'id' else 'from'} {b} "
-                       f"({_fmt(before, lang, unit)}), {trend(compare(now, year), lang)} "
-                       f"{'dari' if lang == 'id' else 'from'} {y} ({_fmt(year, lang, unit)}).")
+        against = "Dibanding" if lang == "id" else "Against"
+        lines[lang] = (f"{names[lang]} {m}: {_fmt(now, lang, unit)}. "
+                       f"{against} {b} ({_fmt(before, lang, unit)}): {trend(compare(now, before), lang)}. "
+                       f"{against} {y} ({_fmt(year, lang, unit)}): {trend(compare(now, year), lang)}.")
     return {"metric": name, "month": now, "month_before": before, "year_before": year,
             "change_from_month_before": compare(now, before), "change_from_year_before": compare(now, year),
             "explanation_id": lines["id"], "explanation_en": lines["en"]}

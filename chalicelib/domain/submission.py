@@ -7,7 +7,7 @@ per field (``reporter.email``, ``regency_code``, …). Today's date comes in as 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -22,6 +22,7 @@ from chalicelib.domain.reference import (
     LON_MAX,
     LON_MIN,
     regions,
+    zone_of,
 )
 from chalicelib.errors import Problem, ValidationFailed
 
@@ -184,7 +185,13 @@ class Submission(BaseModel):
     @field_validator("incident_date")
     @classmethod
     def _incident_date(cls, v: date | None, info: ValidationInfo) -> date | None:
-        today = (info.context or {}).get("today")
+        """Not after today in the report's own time zone (its province's); without a province (a
+        report placed by its coordinates), in the easternmost zone, so no region's today is refused."""
+        context = info.context or {}
+        today = context.get("today")
+        province = info.data.get("province_code")
+        if context.get("now") is not None and province in regions().provinces:
+            today = context["now"].astimezone(zone_of(province)).date()
         if v is not None and today is not None and v > today:
             raise ValueError(Problem("future_date", "must not be in the future"))
         return v
@@ -311,12 +318,12 @@ def locate_place(submission: Submission) -> Submission:
     return submission.model_copy(update={"province_code": place.province_code, "regency_code": place.regency_code})
 
 
-def parse_submission(data: Any, today: date) -> Submission:
+def parse_submission(data: Any, today: date, now: datetime | None = None) -> Submission:
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", fields={"body": _OBJECT})
     fields = {**_cross_field(data), **characters.refused_fields(data)}
     try:
-        submission = Submission.model_validate(data, context={"today": today})
+        submission = Submission.model_validate(data, context={"today": today, "now": now})
     except ValidationError as error:
         fields = {**_messages(error), **fields}
     if fields:

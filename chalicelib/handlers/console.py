@@ -18,7 +18,16 @@ from urllib.parse import quote, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.adapters import clock
-from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed, WrongCode
+from chalicelib.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+    WrongCode,
+    as_domain_error,
+)
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import STAFF_ROLES, cookie, current_staff
 from chalicelib.handlers.middleware import endpoint
@@ -83,15 +92,20 @@ def console_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
-        except DomainError as error:
+        except Exception as raised:  # a domain error, or a busy store (429): errors.as_domain_error
+            error = as_domain_error(raised)
+            if error is None:
+                raise
             request = bp.current_request
             visit = _visit(roles=None)
             if isinstance(error, Unauthorized) and request.method == "GET":
                 query = {k: v for k, v in visit.params.items() if k != "lang"}
                 target = "/" + visit.here + (("?" + urlencode(query)) if query else "")
                 return _redirect(visit.link("staff/login", next=target))
-            return _page(visit, "console/error.html", error.status, error=error,
-                         message=pages.field_messages(visit.lang, {"m": error.message})["m"])
+            response = _page(visit, "console/error.html", error.status, error=error,
+                             message=pages.field_messages(visit.lang, {"m": error.message})["m"])
+            response.headers.update(error.headers)  # Retry-After when busy
+            return response
 
     return endpoint(wrapper)
 
@@ -143,7 +157,7 @@ def login():
         errors["password"] = "required"
     if not errors:
         try:
-            result = sessions.start(email, password, now=clock.now())
+            result = sessions.start(email, password, now=clock.now(), source=http.source_ip(bp.current_request))
         except Unauthorized:
             errors["password"] = "login_failed"
         except DomainError as error:
@@ -177,7 +191,8 @@ def login_challenge():
     if not errors:
         try:
             result = sessions.answer(shown.challenge_session, name, new_password=new_password,
-                                     code=(form.get("code") or "").strip() or None, now=clock.now())
+                                     code=(form.get("code") or "").strip() or None, now=clock.now(),
+                                     source=http.source_ip(bp.current_request))
         except WrongCode:
             errors["code"] = _say(visit, "wrong_code")
         except ValidationFailed as error:

@@ -15,6 +15,7 @@ from chalicelib.lazy import lazy
 
 participation = lazy("chalicelib.services.participation")
 evaluation = lazy("chalicelib.services.evaluation")
+participation_pages = lazy("chalicelib.web.participation")
 bp = Blueprint(__name__)
 MANAGERS = ("coordinator", "national_admin")
 
@@ -55,3 +56,37 @@ def evaluation_csv():
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="evaluasi-{result["month"]}.csv"',
     })
+
+
+# -- the console's pages (SPEC §14: /staff/participation, /staff/evaluation) -----------------------
+
+def _console():
+    from chalicelib.handlers import console
+
+    return console
+
+
+@bp.route("/staff/participation", methods=["GET"])
+def participation_console():
+    console = _console()
+
+    @console.console_page
+    def view():
+        visit = console._visit(roles=MANAGERS)
+        return console._page(visit, "console/participation.html",
+                             **participation_pages.participation_context(visit))
+
+    return view()
+
+
+@bp.route("/staff/evaluation", methods=["GET"])
+def evaluation_console():
+    console = _console()
+
+    @console.console_page
+    def view():
+        visit = console._visit(roles=MANAGERS)
+        context, status = participation_pages.evaluation_context(visit)
+        return console._page(visit, "console/evaluation.html", status, **context)
+
+    return view()

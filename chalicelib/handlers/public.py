@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.domain import language
-from chalicelib.errors import IdempotencyConflict, RateLimited, RequestInProgress, ValidationFailed
+from chalicelib.errors import as_domain_error
 from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
@@ -67,7 +67,10 @@ def file_complaint():
     try:
         answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang,
                                      source=http.source_ip(request))
-    except (ValidationFailed, IdempotencyConflict, RequestInProgress, RateLimited) as error:
+    except Exception as raised:  # the form again, saying why: the web pages' mapping (handlers/web.py)
+        error = as_domain_error(raised)
+        if error is None:
+            raise
         return web.filing_refused(lang, data, error, key)
     return web.filed(lang, answer, data)
 

@@ -10,6 +10,7 @@ from chalicelib.lazy import lazy
 from chalicelib.observability import logger
 
 digest = lazy("chalicelib.services.digest")
+nudges = lazy("chalicelib.services.nudges")
 notify = lazy("chalicelib.services.notify")
 sweep = lazy("chalicelib.services.sweep")
 bp = Blueprint(__name__)
@@ -35,4 +36,6 @@ DIGEST_SCHEDULE = "cron(0 * * * ? *)"
 @bp.schedule(DIGEST_SCHEDULE, name="send_digests")
 def send_digests(event):
     summary = digest.run()
-    return {k: summary[k] for k in ("zones", "sent", "already_sent", "empty")}
+    answer = {k: summary[k] for k in ("zones", "sent", "already_sent", "empty")}
+    answer["participation_nudges"] = nudges.run()  # Mondays 07:00 WIB only (SPEC §14)
+    return answer

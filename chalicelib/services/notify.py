@@ -150,7 +150,7 @@ def deliver(row: NotificationModel) -> str:
                     NotificationModel.last_error.set("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))]
     actions.append(NotificationModel.state.set(state))
 
-    if row.kind == "digest":  # a digest spans many reports: its row is its record, not a timeline
+    if row.kind in ("digest", "participation_nudge"):  # spans many reports: its row is its record, not a timeline
         events = []
 
     def record(tx: TransactWrite) -> None:

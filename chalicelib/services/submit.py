@@ -62,8 +62,8 @@ _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 
 
 def validate(data: Any, now: datetime, lang: str = DEFAULT_LANGUAGE) -> Submission:
-    # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
-    submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
+    # "Not in the future": today in the report's province; without one, in the easternmost zone.
+    submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date(), now=now)
     attachments.check_uploads([(a.upload_id, a.upload_token) for a in submission.attachments])
     if submission.lang is None:
         submission = submission.model_copy(update={"lang": lang})

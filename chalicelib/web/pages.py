@@ -26,6 +26,14 @@ FIELD_IDS = {
     "reporter.phone": "reporter_phone", "attachments": "attachments",
 }
 MAX_ATTACHMENTS = 5
+# Element id -> the catalog id of its label: the error summary names each field and links to it.
+FIELD_LABELS = {
+    "kind": "kind", "title": "title", "description": "description", "category": "category",
+    "incident_date": "incident_date", "province_code": "province", "regency_code": "regency",
+    "address": "address", "target_agency_id": "agency", "anonymous": "anonymous", "confidential": "confidential",
+    "reporter_name": "reporter_name", "reporter_email": "reporter_email", "reporter_phone": "reporter_phone",
+    "attachments": "files",
+}
 
 
 def field_errors(lang: str, fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -63,6 +71,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
     return render(
         "citizen/form.html", lang,
         idempotency_key=idempotency_key, today=today, notice=notice, errors=errors, others=others,
+        error_links=[(fid, FIELD_LABELS[fid], errors[fid]) for fid in FIELD_LABELS if fid in errors],
         values={name: v.get(name) for name in ("title", "description", "category", "incident_date",
                                                "province_code", "regency_code", "address", "target_agency_id",
                                                "anonymous", "confidential")},
@@ -93,3 +102,9 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
 def email_confirmation(lang: str, state: str, token: str = "") -> str:
     """``/confirm-email``: the button (``ask``), or the outcome (``confirmed`` or ``invalid``)."""
     return render("citizen/confirm_email.html", lang, state=state, token=token)
+
+
+def error_page(lang: str, status: int, code: str, message: str) -> str:
+    """Why a page could not be shown, in words: busy (retry in a moment), not found, over a limit."""
+    words = text.t(lang, "error_busy") if code == "temporarily_unavailable" else text.server_message(lang, message)
+    return render("citizen/error.html", lang, status=status, message=words)

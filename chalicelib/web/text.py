@@ -28,6 +28,7 @@ CLIENT_KEYS = ("required", "choose", "title_length", "description_length", "addr
                "offline")
 PAGE_KEYS = ("sending", "uploading", "uploaded", "remove", "error_generic", "error_network", "error_busy",
              "form_errors", "form_already_sent", "submit", "send_reply", "accept_button", "reopen_button",
+             "copied", "copy_failed",  # the receipt's copy button (static/form.js)
              # "Gunakan lokasi saya" and the reports nearby (static/place.js; SPEC §12). {name}-style
              # slots are filled by the script.
              "location_finding", "location_found", "location_outside", "location_denied", "location_failed",

@@ -61,15 +61,21 @@ def expect(browser):
 
 
 class Watch:
-    """What went wrong in the page: script errors, and any dialog (an alert() means injected code ran)."""
+    """What went wrong in the page: script errors, and any dialog (an alert() means injected code ran).
+    The "leave this page?" question the receipt asks (beforeunload) is counted and answered "leave"."""
 
     def __init__(self, page) -> None:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        self.leave_prompts = 0
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("dialog", self._dialog)
 
     def _dialog(self, dialog) -> None:
+        if dialog.type == "beforeunload":
+            self.leave_prompts += 1
+            dialog.accept()
+            return
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 

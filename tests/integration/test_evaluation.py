@@ -118,8 +118,8 @@ def test_the_evaluation_gives_the_same_numbers_as_the_statistics(client, staff, 
     assert (mine["received"]["month"], mine["resolved_pct"]["month"], mine["on_time_pct"]["month"]) == (3, 100.0,
                                                                                                         100.0)
     assert 0 < mine["median_first_response_hours"]["month"] <= 24
-    assert mine["received"]["explanation_id"].startswith("Laporan masuk Agustus 2025: 3;")
-    assert "from July 2025 (0)" in mine["received"]["explanation_en"]
+    assert mine["received"]["explanation_id"].startswith("Laporan masuk Agustus 2025: 3. Dibanding Juli 2025 (0)")
+    assert "Against July 2025 (0): no comparison possible." in mine["received"]["explanation_en"]
 
 
 def test_the_categories_that_grew_and_participation_are_explained(client, august):

@@ -81,6 +81,8 @@ def test_pages_load_their_own_script_and_styles_under_the_csp(client):
     # No CDN, no inline script: only files the app serves itself
     assert "script-src 'self'" in policy and "connect-src 'self' http://127.0.0.1:" in policy
     sources = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', html)
+    assert "favicon.ico" in sources  # the icon is the app's own too (GET /favicon.ico)
+    sources.remove("favicon.ico")
     assert sources and all(src.startswith("static/") for src in sources)
     assert all('type="application/json"' in tag or "src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
     for src in sources:
@@ -264,3 +266,32 @@ def test_the_form_does_not_carry_every_regency_and_works_without_a_script(client
     assert ">Kota Makassar</option>" in page and ">Kota Bandung</option>" not in page
     assert 'value="Lampu jalan mati di Jl. Veteran"' in page and hidden_value(page, "idempotency_key") == "k" * 24
     assert 'id="report-form"' in page and "LPR-" not in page
+
+
+def test_every_page_has_its_icon(client):
+    response = client.http.get("/favicon.ico", headers={"Accept": "image/avif,image/webp,image/*,*/*;q=0.8"})
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/x-icon"
+    assert response.body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert '<link rel="icon" href="favicon.ico"' in text_of(client.http.get("/"))
+
+
+def test_the_tracking_page_speaks_in_words_and_names_the_report_in_its_title(client, staff, pump, clock_at):
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.services import sweep
+
+    receipt = file_report(client, category="health")
+    pump.drain()
+    tid = receipt["tracking_id"]
+    # When the agency misses its first-response deadline and the report is escalated
+    later = datetime.now(UTC) + timedelta(days=12)
+    clock_at(later)
+    sweep.run(later)
+    for lang, words, slug in (("id", "Batas waktu tanggapan pertama instansi terlewati.", "Pemerintah Kota Makassar"),
+                              ("en", "The deadline for the agency's first response was missed.",
+                               "Pemerintah Kota Makassar")):
+        html = unescape(text_of(client.http.get(f"/track?tracking_id={tid}" + ("&lang=en" if lang == "en" else ""))))
+        # Then the public timeline says it in the page's language, with the agency's name, not codes
+        assert words in html and slug in html
+        assert "deadline passed" not in html and "escalated to pemkot" not in html and "otomatis:" not in html
+        assert f"<title>{tid} · " in html

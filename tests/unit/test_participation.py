@@ -83,14 +83,14 @@ def test_each_figure_has_one_plain_line_in_each_language():
     month = evaluation.Month(2026, 10)
     line = evaluation.metric("received", month, {"month": 120, "month_before": 100, "year_before": 150})
     assert line["change_from_month_before"] == 20.0 and line["change_from_year_before"] == -20.0
-    assert line["explanation_id"] == ("Laporan masuk Oktober 2026: 120; naik 20% dari September 2026 (100), "
-                                      "turun 20% dari Oktober 2025 (150).")
-    assert line["explanation_en"] == ("Reports received in October 2026: 120; up 20% from September 2026 (100), "
-                                      "down 20% from October 2025 (150).")
+    assert line["explanation_id"] == ("Laporan masuk Oktober 2026: 120. Dibanding September 2026 (100): naik 20%. "
+                                      "Dibanding Oktober 2025 (150): turun 20%.")
+    assert line["explanation_en"] == ("Reports received in October 2026: 120. Against September 2026 (100): up 20%. "
+                                      "Against October 2025 (150): down 20%.")
     pct = evaluation.metric("resolved_pct", month, {"month": 62.5, "month_before": 60.0, "year_before": None},
                             kind="pct")
-    assert "naik 2,5 poin dari September 2026 (60%)" in pct["explanation_id"]
-    assert "cannot be compared from October 2025 (–)" in pct["explanation_en"]
+    assert "Dibanding September 2026 (60%): naik 2,5 poin." in pct["explanation_id"]
+    assert "Against October 2025 (–): no comparison possible." in pct["explanation_en"]
 
 
 def test_the_categories_that_grew_largest_first():

@@ -72,7 +72,6 @@ class Settings:
     # Observability.
     service_name: str = setting("POWERTOOLS_SERVICE_NAME", "sp4n-lapor")
     metrics_namespace: str = setting("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor")
-    tracing: bool = setting("TRACING_ENABLED", False)
     # Event sources and the outside world.
     complaints_stream_arn: str = setting(
         "COMPLAINTS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/complaints/stream/local")

@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint unit integration e2e clean messages
+.PHONY: run test check lint unit integration e2e clean messages
 
 # The gettext catalogs compiled to .mo (build output, gitignored; docs/console.md "Texts").
 messages: $(DEPS)
@@ -27,6 +27,11 @@ run: $(DEPS) messages
 test: $(DEPS) lint messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The fast loop: lint, the unit tests and the integration tests not marked slow, on two processes
+# (each with its own moto server; a test file stays on one). ≤ 90 s on 2 cores: docs/measurements.md.
+check: $(DEPS) lint
+	$(PY) -m pytest -q -n 2 --dist loadfile tests/unit tests/integration -m "not slow" $(PYTEST_ARGS)
+
 lint: $(DEPS)
 	$(PY) -m ruff check .
 
@@ -39,7 +44,7 @@ integration: $(DEPS) messages
 e2e: $(DEPS) messages
 	$(PY) -m pytest tests/e2e
 
-# The reliability suite at full size (README "Reliability"); `make test` runs the same tests small.
+# The reliability suite at full size (docs/operations.md "Reliability"); `make test` runs the same tests small.
 .PHONY: reliability
 reliability: $(DEPS) messages
 	RELIABILITY=full $(PY) -m pytest tests/reliability $(PYTEST_ARGS)
@@ -47,7 +52,7 @@ reliability: $(DEPS) messages
 clean:
 	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
 
-# Deploying and measuring (README "Deploying", "Measured"). No dev routes, no local endpoints.
+# Deploying and measuring (docs/deployment.md, docs/measurements.md). No dev routes, no local endpoints.
 .PHONY: package bench
 # `make package STAGE=dev` (a make argument: STAGE in the environment is the app's own setting)
 STAGE  := prod

@@ -26,6 +26,7 @@ from chalicelib.handlers import (
 from chalicelib.handlers.middleware import http_middleware, observe
 
 app = Chalice(app_name="sp4n-lapor")
+app.api.binary_types.append("image/x-icon")  # /favicon.ico
 app.register_middleware(observe, "all")
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(public.bp)

@@ -1,5 +1,6 @@
-"""The cold-start baseline: a one-route Chalice app that imports PynamoDB and Powertools' Logger
-and Metrics, as any app of this kind does. ``bench/run.py`` compares ``import app`` with this."""
+"""The cold-start baseline: a small Chalice app that imports PynamoDB and Powertools' Logger and
+Metrics, as any app of this kind does. ``bench/run.py`` compares ``import app`` with this, and
+``bench/cold.py`` a first request of the app with this one's first ``GET /items/{key}`` (one GetItem)."""
 
 from aws_lambda_powertools import Logger, Metrics
 from chalice import Chalice
@@ -22,3 +23,9 @@ class Item(Model):
 @app.route("/")
 def index():
     return {"ok": True}
+
+
+@app.route("/items/{key}")
+def item(key):
+    found = Item.get(key)
+    return {"key": found.key}

@@ -76,10 +76,12 @@ def start_moto() -> Any:
     from moto.server import ThreadedMotoServer
 
     from devtools.moto_patches import make_dynamodb_writes_atomic
-    from tests.moto_speedups import cheap_transaction_backups
+    from tests.moto_speedups import cheap_transaction_backups, partition_queries
 
     make_dynamodb_writes_atomic()
     _KEEP.append(cheap_transaction_backups())  # keep it referenced: collected, it would undo itself
+    _KEEP[-1].__enter__()
+    _KEEP.append(partition_queries())  # a Query reads its partition, as in DynamoDB (not the whole table)
     _KEEP[-1].__enter__()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

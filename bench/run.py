@@ -1,5 +1,5 @@
-"""`make bench`: cold start, DynamoDB round trips, sweep scaling, API latency and memory, locating a
-point, package size.
+"""`make bench`: cold start (the import, and a cold invocation: import + first request), DynamoDB
+round trips, sweep scaling, API latency and memory, locating a point, package size.
 
     python -m bench.run [--quick] [--requests N] [--large N] [--repeats N]
 
@@ -84,9 +84,21 @@ def api_load(requests: int, work: Path) -> dict[str, Any]:
             server.kill()
 
 
+def cold_invocation(repeats: int, work: Path) -> dict[str, Any]:
+    out = work / "cold.json"
+    _child(["bench.cold", str(out), str(repeats)], work / "cold.log")
+    return json.loads(out.read_text())
+
+
 def locate(work: Path) -> dict[str, Any]:
     out = work / "places.json"
     _child(["bench.places", str(out)], work / "places.log")
+    return json.loads(out.read_text())
+
+
+def evaluation(days: int, work: Path) -> dict[str, Any]:
+    out = work / "evaluation.json"
+    _child(["bench.evaluation", str(out), "--days", str(days)], work / "evaluation.log")
     return json.loads(out.read_text())
 
 
@@ -113,6 +125,14 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     out.append((f"cold start: import app / baseline (median of {cold['repeats']})",
                 f"{cold['app_s'] * 1000:.0f} ms / {cold['baseline_s'] * 1000:.0f} ms = {cold['ratio']:.2f}x",
                 "<= 1.3x", _ok(cold["ratio"] <= 1.3)))
+    if "cold_invocation" in results:
+        inv = results["cold_invocation"]
+        for name in ("file a report", "public status view", "inbox page", "staff action", "sweep run"):
+            one = inv[name]
+            out.append((f"cold invocation: {name} / baseline (median of {inv['repeats']})",
+                        f"{one['total_s'] * 1000:.0f} ms (import {one['import_s'] * 1000:.0f} + first request "
+                        f"{one['first_request_s'] * 1000:.0f}) / {inv['baseline_s'] * 1000:.0f} ms = "
+                        f"{one['ratio']:.2f}x", "<= 1.3x", _ok(one["ratio"] <= 1.3)))
     goals = {"file a report": 3, "file a report (Idempotency-Key)": 4, "public status view": 2,
              "reporter's view": 2, "inbox page (officer)": 2,
              "inbox page (officer, signed in by cookie)": 2, "inbox page (coordinator)": 2,
@@ -125,8 +145,13 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             figure += f"; the API function's own {snap['function']} meets it"
         if snap["scans"]:
             figure += f", {snap['scans']} Scan"
+        # SPEC §14: participation markers written after the change, outside its transaction (an
+        # action's day marker; a key's first use of the day), counted apart from the goal
+        bookkeeping = snap["detail"].get("UpdateItem participation", 0) + snap["detail"].get("UpdateItem api_keys", 0)
+        if bookkeeping:
+            figure += f", of which {bookkeeping} participation bookkeeping"
         goal = f"<= {limit}" if limit is not None else "-"
-        good = snap["scans"] == 0 and (limit is None or snap["total"] <= limit)
+        good = snap["scans"] == 0 and (limit is None or snap["total"] - bookkeeping <= limit)
         out.append((f"DynamoDB calls: {name}", figure, goal + ", no Scan", _ok(good)))
     sweep = results["calls"]["sweep"]
     for size in ("small", "large"):
@@ -159,6 +184,12 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             size = where["map_bytes"]
             out.append(("statistics map, 38 provinces / 514 regencies", f"{size['province'] / 1000:.0f} KB / "
                         f"{size['regency'] / 1000:.0f} KB", "provinces < 200 KB", _ok(size["province"] < 200_000)))
+    if "evaluation" in results:  # SPEC §14: 563 agencies and a year of counters, within the API's 29 s
+        set_up = results["evaluation"]["set_up"]
+        for run in results["evaluation"]["runs"]:
+            out.append((f"{run['name']} ({set_up['agencies']} agencies, {set_up['days']} days of counters)",
+                        f"{run['wall_s']:.1f} s, {run['total']} calls ({run['by_operation'].get('Query', 0)} Query), "
+                        f"{run['scans']} Scan", "<= 29 s, no Scan", _ok(run["wall_s"] <= 29 and not run["scans"])))
     pkg = results["package"]
     out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
     out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",
@@ -181,7 +212,10 @@ API key's GetItem or the session cookie's conditional UpdateItem, both inside th
 Sweep wall time under moto grows with the table although the calls do not: moto answers a GSI
 Query by scanning every item of the table, and its transaction rollback copy touches every key;
 DynamoDB reads only the index partition. Latency is in-process (Chalice's test client) against
-moto's server over local HTTP: compare runs with each other, not with Lambda."""
+moto's server over local HTTP: compare runs with each other, not with Lambda.
+A cold invocation is a fresh process that imports the app and serves one request (bench/cold.py),
+against the baseline app importing and serving a request that reads one item; DynamoDB is moto in
+another process, so the first request's time includes creating the AWS clients and moto's answers."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", type=int, default=50_000)
     parser.add_argument("--repeats", type=int, default=11)
     parser.add_argument("--rebuild-package", action="store_true", help="run `make package` even if build/ has one")
+    parser.add_argument("--only", action="append", metavar="STEP",
+                        help="run only this step (repeatable), keeping the other figures of bench/results.json")
     args = parser.parse_args(argv)
     if args.quick:
         args.requests, args.large, args.repeats = 150, 2_000, 3
@@ -198,10 +234,16 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "quick": args.quick,
                                "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     steps = (("cold_start", lambda: cold_start(args.repeats)),
+             ("cold_invocation", lambda: cold_invocation(max(3, args.repeats // 2), work)),
              ("calls", lambda: round_trips_and_sweep(args.large, work)),
              ("api_load", lambda: api_load(args.requests, work)),
              ("places", lambda: locate(work)),
+             ("evaluation", lambda: evaluation(30 if args.quick else 365, work)),
              ("package", lambda: package_size(args.rebuild_package)))
+    if args.only:
+        kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results = {**kept, **{k: v for k, v in results.items() if k != "table"}}
+        steps = tuple((name, step) for name, step in steps if name in args.only)
     for name, step in steps:
         started = time.perf_counter()
         print(f"[bench] {name}…", flush=True)

@@ -33,6 +33,7 @@ TABLES = (
     "sessions",
     "users",
     "limits",
+    "uploads",
 )
 
 _TRUE = {"1", "true", "yes", "on"}

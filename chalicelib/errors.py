@@ -159,3 +159,14 @@ def transient_code(error: BaseException) -> str | None:
 
 def unavailable() -> ServiceUnavailable:
     return ServiceUnavailable("the service is busy; please retry", headers={"Retry-After": "1"})
+
+
+def as_domain_error(error: BaseException) -> DomainError | None:
+    """What an exception means to whoever asked, on every surface (the JSON API, the web pages,
+    Open311): a domain error as it is; a transient AWS error (throttling, a passing failure) the
+    retryable ``ServiceUnavailable`` (429 with Retry-After); anything else None: a bug, a 500."""
+    if isinstance(error, DomainError):
+        return error
+    if transient_code(error):
+        return unavailable()
+    return None

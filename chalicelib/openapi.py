@@ -315,6 +315,7 @@ class PresignedPost(Answer):
 
 class UploadGrant(Answer):
     upload_id: str
+    upload_token: str
     upload: PresignedPost
     content_type: str
     max_bytes: int
@@ -512,7 +513,8 @@ class FormSubmission(BaseModel):
     reporter_name: str | None = None
     reporter_email: str | None = None
     reporter_phone: str | None = None
-    attachments: list[str] = []
+    attachments: list[str] = Field(default=[], description="upload ids, each with its token in attachment_tokens")
+    attachment_tokens: list[str] = []
     idempotency_key: str | None = None
 
 

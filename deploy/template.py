@@ -36,6 +36,7 @@ FUNCTIONS = {
     "deliver_notifications": "DeliverNotifications",
     "sweep": "Sweep",
     "retry_notifications": "RetryNotifications",
+    "send_digests": "SendDigests",
 }
 # Which table's stream each stream function reads, and where a batch that keeps failing goes.
 STREAMS = {
@@ -283,9 +284,17 @@ def build(stage: str) -> dict[str, Any]:
             "CorsConfiguration": {"CorsRules": [{
                 "AllowedOrigins": {"Ref": "UploadOrigins"}, "AllowedMethods": ["POST", "GET"],
                 "AllowedHeaders": ["*"], "MaxAge": 3600}]},
-            "LifecycleConfiguration": {"Rules": [{
-                "Id": "abort-incomplete-uploads", "Status": "Enabled",
-                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}}]},
+            # Uploads never attached to a report go after a day (SPEC §11); filing copies an upload
+            # to attachments/, which stays. Old versions (versioning is on) go after 30 days.
+            "VersioningConfiguration": {"Status": "Enabled"},
+            "LifecycleConfiguration": {"Rules": [
+                {"Id": "abort-incomplete-uploads", "Status": "Enabled",
+                 "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
+                {"Id": "expire-unattached-uploads", "Status": "Enabled", "Prefix": "uploads/",
+                 "ExpirationInDays": 1, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+                {"Id": "expire-old-versions", "Status": "Enabled",
+                 "NoncurrentVersionExpiration": {"NoncurrentDays": 30}},
+            ]},
         },
     }
     resources["AttachmentsBucketPolicy"] = {"Type": "AWS::S3::BucketPolicy", "Properties": {
@@ -340,6 +349,7 @@ def build(stage: str) -> dict[str, Any]:
     resources["ApiHandlerLogGroup"] = {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"}}}
     resources["RestAPI"] = {"Properties": {"DefinitionBody": {
         "x-amazon-apigateway-gateway-responses": _gateway_responses()}}}
+    resources.update(web_acl(prefix))
 
     return {
         "Parameters": {
@@ -362,6 +372,46 @@ def build(stage: str) -> dict[str, Any]:
         },
         "Resources": resources,
         "Outputs": outputs,
+    }
+
+
+WAF_RATE_PER_5_MINUTES = 1000  # per client address, in front of the app's own limits (SPEC §11)
+STAGE_ARN = "arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${RestAPI}/stages/api"
+WAF_MANAGED_GROUPS = ("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                      "AWSManagedRulesAmazonIpReputationList")
+
+
+def _visibility(name: str) -> dict[str, Any]:
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+
+
+def web_acl(prefix: str) -> dict[str, Any]:
+    """AWS WAF in front of the API stage (SPEC §11): a rate-based rule per address and AWS's
+    managed groups for common attacks (OWASP top 10 patterns), known bad inputs (Log4j, …) and
+    addresses with a bad reputation (bots, scanners)."""
+    rules: list[dict[str, Any]] = [{
+        "Name": "rate-per-address", "Priority": 0, "Action": {"Block": {"CustomResponse": {
+            "ResponseCode": 429, "CustomResponseBodyKey": "rate_limited"}}},
+        "Statement": {"RateBasedStatement": {"Limit": WAF_RATE_PER_5_MINUTES, "AggregateKeyType": "IP"}},
+        "VisibilityConfig": _visibility("RatePerAddress"),
+    }]
+    for priority, group in enumerate(WAF_MANAGED_GROUPS, start=1):
+        rules.append({
+            "Name": group, "Priority": priority, "OverrideAction": {"None": {}},
+            "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": group}},
+            "VisibilityConfig": _visibility(group),
+        })
+    body = json.dumps({"error": {"code": "rate_limited", "message": "too many requests; please try again later"}})
+    return {
+        "ApiWebAcl": {"Type": "AWS::WAFv2::WebACL", "Properties": {
+            "Name": f"{prefix}api", "Scope": "REGIONAL", "DefaultAction": {"Allow": {}},
+            "CustomResponseBodies": {"rate_limited": {"ContentType": "APPLICATION_JSON", "Content": body}},
+            "Rules": rules, "VisibilityConfig": _visibility("SP4NLaporApi"),
+        }},
+        # SAM names the stage it makes RestAPI<stage>Stage; the association needs it to exist.
+        "ApiWebAclAssociation": {"Type": "AWS::WAFv2::WebACLAssociation", "DependsOn": ["RestAPIapiStage"],
+                                 "Properties": {"ResourceArn": {"Fn::Sub": STAGE_ARN},
+                                                "WebACLArn": {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}}},
     }
 
 

@@ -31,3 +31,8 @@ def make_dynamodb_writes_atomic() -> None:
 
         locked._atomic = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, locked)
+
+
+def dynamodb_lock() -> threading.RLock:
+    """The lock every writing operation holds: hold it to read or replace tables in one piece."""
+    return _LOCK

@@ -115,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     credentials = bootstrap.write_credentials(state, base_url)
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--host", args.host, "--port", str(args.port),
-         "--stage", "local", "--no-autoreload"],
+        # chalice local, compressing text answers as API Gateway does (devtools/local_server.py)
+        [sys.executable, "-m", "devtools.local_server", "--host", args.host, "--port", str(args.port),
+         "--stage", "local"],
         cwd=ROOT, env=os.environ.copy(),
     )
     stop = threading.Event()
@@ -131,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         threads = [] if args.no_workers else workers.start(stop, sweep_every=args.sweep_every)
         print(
             "\nSP4N-LAPOR! local stack is up\n"
-            f"  API and web pages   {base_url}/  (chalice local, stage 'local')\n"
+            f"  API and web pages   {base_url}/  (chalice local, stage 'local', gzip like API Gateway)\n"
             f"  local AWS (moto)    {aws_url}  (DynamoDB{', streams' if not args.endpoint else ''}, "
             "S3, SES, SQS)\n"
             + (f"  DynamoDB            {args.endpoint}\n" if args.endpoint else "")

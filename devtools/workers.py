@@ -4,7 +4,7 @@
 complaints and notifications streams (moto's DynamoDB Streams) are read and handed, as Lambda
 events, to the very handlers that are deployed (``forward_new_reports``, ``deliver_notifications``);
 a failed batch is handed over again, as Lambda retries it. The sweep and the notification retries run
-on a timer. Tests use ``Pump`` to do the same thing on demand.
+on a timer, and so do the daily digests. Tests use ``Pump`` to do the same thing on demand.
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def lambda_handler(name: str) -> Any:
 
     return {"forward_new_reports": events.forward_new_reports,
             "deliver_notifications": events.deliver_notifications,
-            "sweep": scheduled.run_sweep, "retry_notifications": scheduled.retry_notifications}[name]
+            "sweep": scheduled.run_sweep, "retry_notifications": scheduled.retry_notifications,
+            "send_digests": scheduled.send_digests}[name]
 
 
 SCHEDULED_EVENT = {"version": "0", "id": "local", "detail-type": "Scheduled Event", "source": "aws.events",
@@ -143,8 +144,12 @@ def start(stop: threading.Event, sweep_every: float = 60.0) -> list[threading.Th
     pump = Pump()
     context = LambdaContext(function_name="local", memory_size=256)
     sweep, retries = lambda_handler("sweep"), lambda_handler("retry_notifications")
+    digests = lambda_handler("send_digests")
     return [
         _loop(stop, 0.5, pump.once, "forwarder+notifier (streams)"),
         _loop(stop, sweep_every, lambda: sweep(SCHEDULED_EVENT, context), f"sweep (every {sweep_every:g} s)"),
         _loop(stop, 30.0, lambda: retries(SCHEDULED_EVENT, context), "notification retries"),
+        # Hourly in AWS; here every minute, so a moved test clock is noticed soon. A run outside a
+        # zone's 07:xx does nothing, and a day's digest is sent once however often it runs.
+        _loop(stop, 60.0, lambda: digests(SCHEDULED_EVENT, context), "daily digests (07:00 local)"),
     ]

@@ -27,7 +27,7 @@ def set_cookie_value(response: Any) -> str:
 
 
 class Accounts:
-    """Accounts taken through their first sign-in (new password, TOTP set-up) once per session."""
+    """Accounts taken through their first sign-in (new password, TOTP set-up) once per test module."""
 
     def __init__(self) -> None:
         self.made: dict[tuple[str, str], dict[str, str]] = {}
@@ -60,6 +60,7 @@ class Accounts:
         return cookie_headers(self.session(role, agency_id))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def accounts(tables) -> Accounts:
+    """Per test module, like ``tables`` (each module starts from fresh tables: tests/isolation.py)."""
     return Accounts()

@@ -39,19 +39,32 @@ def moto_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def tables(moto_server: str) -> dict:
+def seeded_world(moto_server: str) -> tuple[dict, dict]:
+    """The tables created and seeded once per session, and a snapshot of them (tests/isolation.py)."""
     from chalicelib.adapters import deadletter, email
     from chalicelib.adapters.attachments import create_bucket
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
     from devtools.bootstrap import create_user_pool
+    from tests import isolation
 
     create_user_pool()
     create_all()
     create_bucket()
     email.verify_sender()
     deadletter.create_queue()
-    return seed.seed("2026-01-01T00:00:00+07:00")
+    seeded = seed.seed("2026-01-01T00:00:00+07:00")
+    return seeded, isolation.snapshot()
+
+
+@pytest.fixture(scope="module")
+def tables(seeded_world: tuple[dict, dict]) -> dict:
+    """The seeded tables, fresh for each test module: nothing another module wrote is there."""
+    from tests import isolation
+
+    seeded, snapshot = seeded_world
+    isolation.restore(snapshot)
+    return seeded
 
 
 @pytest.fixture

@@ -125,3 +125,44 @@ def streams_paused(*tables: str) -> Iterator[None]:
             table.stream_shard = shard
             if shard is not None:
                 shard.table = table
+
+
+_partition = threading.local()
+
+
+@contextmanager
+def partition_queries() -> Iterator[None]:
+    """Make moto answer a Query on a table's own key from that partition alone.
+
+    moto answers every base-table Query by listing and sorting *every* item of the table and then
+    keeping those of the asked hash key: a Query costs O(table), where DynamoDB reads one partition.
+    With 200,000 counter items each Query takes half a second. This hands the Query the asked
+    partition's items only (the same items, in the same order after moto's own sort). Index Queries
+    and Scans are unchanged. Only for tests and ``make bench``."""
+    from moto.dynamodb.models.table import Table
+
+    original_query, original_all_items = Table.query, Table.all_items
+
+    @functools.wraps(original_query)
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        if index_name or not self.range_key_attr or hash_key is None:
+            return original_query(self, hash_key, *args, **kwargs)
+        _partition.key = (self, hash_key)
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _partition.key = None
+
+    @functools.wraps(original_all_items)
+    def all_items(self: Any) -> list[Any]:
+        key = getattr(_partition, "key", None)
+        if key is not None and key[0] is self:
+            return list(self.items.get(key[1], {}).values())
+        return original_all_items(self)
+
+    Table.query, Table.all_items = query, all_items
+    try:
+        yield
+    finally:
+        Table.query, Table.all_items = original_query, original_all_items

@@ -21,7 +21,7 @@ DIKNAS_MKS = "dinas-pendidikan-kota-makassar"
 
 
 class Staff:
-    """Keys for the demo staff, issued once per test session."""
+    """Keys for the demo staff, issued once per test module (each module has fresh tables)."""
 
     def __init__(self) -> None:
         from chalicelib.services import keys
@@ -41,13 +41,15 @@ class Staff:
         return self.headers("national_admin", "kemenpanrb")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def staff(tables) -> Staff:
+    """Keys for the demo staff, issued as each test module first needs them (its tables are fresh)."""
     return Staff()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pump(tables):
+    """The stream-fed functions, reading the module's fresh streams from their start."""
     from devtools.workers import Pump
 
     return Pump()

@@ -8,15 +8,18 @@ from chalicelib.adapters.aws import client
 from chalicelib.config import get_settings
 
 
-def send(to: list[str], subject: str, text: str, *, tracking_id: str, recipient: str) -> str:
+def send(to: list[str], subject: str, text: str, *, tracking_id: str, recipient: str, html: str = "") -> str:
+    """One e-mail: a plain-text part, and an HTML part when there is one (SPEC §13)."""
+    body = {"Text": {"Data": text, "Charset": "UTF-8"}}
+    if html:
+        body["Html"] = {"Data": html, "Charset": "UTF-8"}
     response = client("ses").send_email(
         Source=get_settings().sender_email,
         Destination={"ToAddresses": to},
-        Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                 "Body": {"Text": {"Data": text, "Charset": "UTF-8"}}},
+        Message={"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body},
     )
     outbox.record({"channel": "email", "tracking_id": tracking_id, "recipient": recipient, "to": to,
-                   "subject": subject, "text": text, "message_id": response.get("MessageId")})
+                   "subject": subject, "text": text, "html": html, "message_id": response.get("MessageId")})
     return response.get("MessageId", "")
 
 

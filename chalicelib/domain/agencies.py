@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Target
 
 __all__ = ["NATIONAL_AGENCY_ID", "Agency", "Target"]
-from chalicelib.domain.reference import regions
+from chalicelib.domain.reference import WIB, regions, time_zone_of
 
 LEVELS = ("national", "ministry", "province", "regency", "unit")
 PARENT_LEVELS = {
@@ -25,6 +25,14 @@ PARENT_LEVELS = {
 NATIONAL_NAME = "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi (KemenPANRB)"
 REGENCY_KIND = re.compile(r"^(Kota|Kabupaten)\s+")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9\-]{1,80}$")
+# How an agency hears about its reports (SPEC §2, §13): an e-mail per event, or one digest a day.
+NOTIFY_IMMEDIATE, NOTIFY_DAILY = "immediate", "daily"
+NOTIFY_MODES = (NOTIFY_IMMEDIATE, NOTIFY_DAILY)
+
+
+def time_zone(province_code: str | None) -> str:
+    """An agency's time zone: its province's; national agencies and ministries use WIB."""
+    return time_zone_of(province_code) if province_code else WIB
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,7 @@ class Agency:
     emails: tuple[str, ...] = ()
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
+    notify: str = "immediate"  # immediate | daily (SPEC §13)
 
     @property
     def depth(self) -> int:

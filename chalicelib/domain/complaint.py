@@ -156,6 +156,8 @@ class Complaint:
     source: str = "web"
     # The reporter's language at filing (SPEC §13): their messages are written in it.
     lang: str = "id"
+    # When the agency that holds the report now got it (filing, disposition, return): "new" in a digest.
+    assigned_at: datetime | None = None
     # Citizens who said "me too" instead of filing it again, and duplicates merged into it (SPEC §12).
     supporters: int = 0
     # Set when staff marked this report a duplicate of another (SPEC §12).
@@ -256,7 +258,8 @@ def _return(c: Complaint, r: Request) -> Result:
     deadlines["verification"] = clock.verification_deadline(r.now, c.province_code, r.limits)
     changed = c.evolve(
         status=Status.SUBMITTED, agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
-        returns=c.returns + 1, deadlines=deadlines, updated_at=r.now, escalation_level=0, overdue=False,
+        assigned_at=r.now, returns=c.returns + 1, deadlines=deadlines, updated_at=r.now, escalation_level=0,
+        overdue=False,
     )
     return changed, [_event(r.now, "returned", r.actor, changed, text, agency_id=queue.agency_id,
                             data={"from_agency_id": c.agency_id, "returns": changed.returns})]
@@ -399,7 +402,7 @@ def forward(c: Complaint, target: Target, now: datetime, limits: clock.Limits, *
     deadlines["resolution"] = c.deadlines.get("resolution") or clock.resolution_deadline(now, limits)
     changed = c.evolve(
         status=Status.FORWARDED, agency_id=target.agency_id, agency_path=target.path,
-        agency_name=target.name,
+        agency_name=target.name, assigned_at=now,
         deadlines=deadlines, updated_at=now, escalation_level=0, overdue=False,
         first_forwarded_at=c.first_forwarded_at or now,
     )

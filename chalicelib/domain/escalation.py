@@ -8,8 +8,9 @@ key of the sparse index the sweep reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from chalicelib.domain import workdays
 from chalicelib.domain.complaint import SYSTEM, Complaint, Event, Status
@@ -37,12 +38,34 @@ class Step:
 
 @dataclass(frozen=True)
 class Notice:
-    """A message to send: to an agency (``agency:<id>``) or to the reporter (``reporter``)."""
+    """A message to send: to an agency (``agency:<id>``) or to the reporter (``reporter``).
+
+    ``facts`` say what happened (the report as it stood, the event, its note, the clock…); the
+    notifier writes the message from them in its reader's language (``services/messages.py``).
+    ``subject``/``text`` are a ready-made message for a notice without facts.
+    """
 
     recipient: str
     kind: str
-    subject: str
-    text: str
+    subject: str = ""
+    text: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def report_facts(c: Complaint) -> dict[str, Any]:
+    """What a message may say about a report: never the reporter's identity or contact details,
+    and neither title nor description when the report is confidential."""
+    return {
+        "tracking_id": c.tracking_id, "kind": c.kind, "title": None if c.confidential else c.title,
+        "confidential": c.confidential, "category": c.category, "province_code": c.province_code,
+        "regency_code": c.regency_code, "status": str(c.status), "agency_id": c.agency_id,
+        "agency_name": c.agency_name, "lang": c.lang, "ombudsman_eligible": c.ombudsman_eligible,
+        "deadlines": {name: due.isoformat() for name, due in sorted(c.deadlines.items())},
+    }
+
+
+def notice(recipient: str, kind: str, c: Complaint, **facts: Any) -> Notice:
+    return Notice(recipient, kind, facts={"report": report_facts(c), **facts})
 
 
 def escalation_targets(c: Complaint) -> list[str]:
@@ -126,7 +149,6 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
     reminders = list(c.reminders_sent)
     escalated_to = list(c.escalated_to)
     level = c.escalation_level
-    tid = c.tracking_id
 
     def event(type_: str, note: str, audience: str = "staff", **data) -> None:
         events.append(Event(at=now, type=type_, actor_role=SYSTEM.role, status=c.status,
@@ -138,16 +160,12 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
             reminders.append(_reminder_key(step.clock, deadline))
             due = deadline.astimezone(zone_of(c.province_code)).strftime("%Y-%m-%d %H:%M %Z")
             event("reminder", f"{step.clock} due {due}", clock=step.clock)
-            notices.append(Notice(_responsible(c, step.clock), "reminder",
-                                  f"[LAPOR!] Pengingat: {tid} jatuh tempo {due}",
-                                  f"Report {tid}: the {step.clock.replace('_', ' ')} deadline is {due}."))
+            notices.append(notice(_responsible(c, step.clock), "reminder", c, clock=step.clock,
+                                  due=deadline.isoformat()))
         elif step.kind == "overdue":
             changes["overdue"] = True
             event("overdue", f"{step.clock} deadline passed", audience="public", clock=step.clock)
-            notices.append(Notice(f"agency:{c.agency_id}", "overdue",
-                                  f"[LAPOR!] Terlambat: {tid}",
-                                  f"Report {tid} is overdue: the {step.clock.replace('_', ' ')} "
-                                  "deadline has passed."))
+            notices.append(notice(f"agency:{c.agency_id}", "overdue", c, clock=step.clock, due=deadline.isoformat()))
         elif step.kind == "escalation":
             level = max(level, step.level)
             if step.agency_id not in escalated_to:
@@ -155,30 +173,25 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
             target_name = names.get(step.agency_id, step.agency_id)
             event("escalated", f"escalated to {target_name} (level {step.level})", audience="public",
                   level=step.level, to_agency_id=step.agency_id)
-            text = (f"Report {tid} held by {names.get(c.agency_id, c.agency_id)} is overdue "
-                    f"({step.clock.replace('_', ' ')}); escalated to you, level {step.level}.")
-            notices.append(Notice(f"agency:{step.agency_id}", "escalation",
-                                  f"[LAPOR!] Eskalasi level {step.level}: {tid}", text))
-            notices.append(Notice(f"agency:{c.agency_id}", "escalation",
-                                  f"[LAPOR!] Eskalasi level {step.level}: {tid}", text))
+            facts = {"clock": step.clock, "due": deadline.isoformat(), "level": step.level,
+                     "to_agency_id": step.agency_id}
+            notices.append(notice(f"agency:{step.agency_id}", "escalation", c, audience="target", **facts))
+            notices.append(notice(f"agency:{c.agency_id}", "escalation", c, audience="holder", **facts))
         elif step.kind == "ombudsman":
             changes["ombudsman_eligible"] = True
             event("ombudsman_eligible", "unresolved 60 days after disposition", audience="reporter")
-            notices.append(Notice("reporter", "ombudsman",
-                                  f"[LAPOR!] {tid}: Anda dapat melapor ke Ombudsman",
-                                  f"Your report {tid} is still not resolved 60 days after it was "
-                                  "forwarded. You may take it to the Ombudsman Republik Indonesia."))
+            notices.append(notice("reporter", "ombudsman", c, due=deadline.isoformat()))
         else:
             status = Status.CLOSED if step.kind == "auto_close" else Status.REJECTED
             changes.update(status=status, deadlines={}, paused={}, closed_at=now, overdue=False)
             label = "closed: the reply window passed" if status == Status.CLOSED else \
                 "archived: no reply from the reporter"
-            events.append(Event(at=now, type="closed" if status == Status.CLOSED else "archived",
-                                actor_role=SYSTEM.role, status=status, agency_id=c.agency_id,
-                                note=label))
+            event_type = "closed" if status == Status.CLOSED else "archived"
+            events.append(Event(at=now, type=event_type, actor_role=SYSTEM.role, status=status,
+                                agency_id=c.agency_id, note=label))
+            closed = c.evolve(status=status)
             for recipient in ("reporter", f"agency:{c.agency_id}"):
-                notices.append(Notice(recipient, "status_changed", f"[LAPOR!] {tid}: {label}",
-                                      f"Report {tid} was {label}."))
+                notices.append(notice(recipient, event_type, closed, event=event_type))
     changed = c.evolve(reminders_sent=tuple(reminders), escalated_to=tuple(escalated_to),
                        escalation_level=level, updated_at=now, **changes)
     return changed, events, notices

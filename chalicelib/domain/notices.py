@@ -1,45 +1,41 @@
-"""Who is told what when a report changes (SPEC §6).
+"""Who is told what when a report changes (SPEC §6, §13).
 
 Agencies hear about reports that reach them (disposition, a return into their queue, a reporter's
-reply, a reopen); the reporter, when they gave an e-mail, hears about every status change. Messages
-to an agency never name an anonymous reporter; no message carries the reporter's contact details.
+reply, a reopen, an acceptance); the reporter, when they gave an e-mail, hears what the agency did:
+where the report went, the agency's answer, its question, the resolution, the reason for an
+archive. Each notice carries the facts (the report as it stood, the event and its note); the
+notifier writes the message in its reader's language. Messages to an agency never name an
+anonymous reporter; no message carries the reporter's contact details.
 """
 
 from __future__ import annotations
 
-from chalicelib.domain.complaint import Complaint, Event, status_label
-from chalicelib.domain.escalation import Notice
+from chalicelib.domain.complaint import Complaint, Event
+from chalicelib.domain.escalation import Notice, notice
 
-_AGENCY_EVENTS = {
-    "forwarded": "Laporan baru didisposisikan kepada Anda",
-    "returned": "Laporan dikembalikan ke antrean Anda (bukan wewenang)",
-    "reporter_replied": "Pelapor menambahkan informasi",
-    "reopened": "Pelapor membuka kembali laporan",
-    "accepted": "Pelapor menerima tindak lanjut",
-    "queued": "Laporan baru menunggu verifikasi Anda",
-}
+# Events an agency is told about when they happen to a report it holds (and it did not cause).
+AGENCY_EVENTS = frozenset({"forwarded", "returned", "reporter_replied", "reopened", "accepted", "queued"})
+# Events the reporter is told about: what the agency or verifier did, with its words.
+REPORTER_EVENTS = frozenset({"forwarded", "returned", "responded", "info_requested", "resolved", "rejected",
+                             "marked_duplicate"})
 
 
-def _summary(c: Complaint) -> str:
-    title = "(rahasia / confidential)" if c.confidential else c.title
-    return (f"{c.tracking_id} · {title}\nKategori: {c.category} · Wilayah: {c.regency_code}\n"
-            f"Status: {status_label(c.status)}")
+def _facts(event: Event) -> dict:
+    facts = {"event": event.type, "note": event.note or None}
+    for name in ("from_agency_id", "returns", "duplicate_of"):
+        if name in event.data:
+            facts[name] = event.data[name]
+    return facts
 
 
 def for_change(before: Complaint | None, after: Complaint, events: list[Event]) -> list[Notice]:
     notices: list[Notice] = []
     for event in events:
-        headline = _AGENCY_EVENTS.get(event.type)
-        if headline and event.actor_agency_id != after.agency_id:
-            notices.append(Notice(f"agency:{after.agency_id}", event.type,
-                                  f"[LAPOR!] {headline}: {after.tracking_id}",
-                                  f"{headline}.\n\n{_summary(after)}"))
-    if after.reporter_email and before is not None and before.status != after.status:
-        label = status_label(after.status)
-        text = (f"Status laporan Anda {after.tracking_id} sekarang: {label}.\n"
-                f"Lacak di /track?tracking_id={after.tracking_id}")
-        if after.duplicate_of and not before.duplicate_of:  # SPEC §12: tell them which report to follow
-            text += (f"\n\nLaporan Anda sama dengan laporan {after.duplicate_of}, yang sedang ditangani; "
-                     f"ikuti perkembangannya di /track?tracking_id={after.duplicate_of}")
-        notices.append(Notice("reporter", "status_changed", f"[LAPOR!] Laporan {after.tracking_id}: {label}", text))
+        if event.type in AGENCY_EVENTS and event.actor_agency_id != after.agency_id:
+            notices.append(notice(f"agency:{after.agency_id}", event.type, after, **_facts(event)))
+    if after.reporter_email and before is not None:
+        told = [event for event in events if event.type in REPORTER_EVENTS]
+        if told:  # one message per change: the last thing that happened says where it stands
+            event = told[-1]
+            notices.append(notice("reporter", event.type, after, **_facts(event)))
     return notices

@@ -7,11 +7,11 @@ per field (``reporter.email``, ``regency_code``, …). Today's date comes in as 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.domain import characters
 from chalicelib.domain.places import locate
@@ -22,6 +22,7 @@ from chalicelib.domain.reference import (
     LON_MAX,
     LON_MIN,
     regions,
+    zone_of,
 )
 from chalicelib.errors import Problem, ValidationFailed
 
@@ -81,6 +82,15 @@ class Reporter(BaseModel):
         return v
 
 
+class Attachment(BaseModel):
+    """An upload named by a report, with the token that proves the filer made it (SPEC §11)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    upload_id: str = Field(max_length=64)
+    upload_token: str = Field(min_length=16, max_length=128)
+
+
 class Submission(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -102,7 +112,7 @@ class Submission(BaseModel):
     anonymous: bool = False
     confidential: bool = False
     reporter: Reporter = Reporter()
-    attachments: list[str] = []
+    attachments: list[Attachment] = []
     # The language the reporter filed in (their messages use it); None: the request's default.
     lang: Literal["id", "en"] | None = None
 
@@ -175,7 +185,13 @@ class Submission(BaseModel):
     @field_validator("incident_date")
     @classmethod
     def _incident_date(cls, v: date | None, info: ValidationInfo) -> date | None:
-        today = (info.context or {}).get("today")
+        """Not after today in the report's own time zone (its province's); without a province (a
+        report placed by its coordinates), in the easternmost zone, so no region's today is refused."""
+        context = info.context or {}
+        today = context.get("today")
+        province = info.data.get("province_code")
+        if context.get("now") is not None and province in regions().provinces:
+            today = context["now"].astimezone(zone_of(province)).date()
         if v is not None and today is not None and v > today:
             raise ValueError(Problem("future_date", "must not be in the future"))
         return v
@@ -189,17 +205,30 @@ class Submission(BaseModel):
             raise ValueError(Problem("unknown_agency", "unknown agency: see GET /agencies"))
         return v
 
+    @field_validator("attachments", mode="before")
+    @classmethod
+    def _attachments_given(cls, v: Any) -> Any:
+        if isinstance(v, list) and any(isinstance(item, str) for item in v):
+            raise ValueError(Problem("upload_token_required", "each attachment is {\"upload_id\", \"upload_token\"}: "
+                                     "the token came with the upload id from POST /attachments"))
+        return v
+
     @field_validator("attachments")
     @classmethod
-    def _attachments(cls, v: list[str]) -> list[str]:
+    def _attachments(cls, v: list[Attachment]) -> list[Attachment]:
         if len(v) > MAX_ATTACHMENTS:
             raise ValueError(Problem("too_many_attachments", f"at most {MAX_ATTACHMENTS} attachments",
                                      max=MAX_ATTACHMENTS))
-        if any(not UPLOAD_ID.match(item) for item in v):
+        ids = [item.upload_id for item in v]
+        if any(not UPLOAD_ID.match(item) for item in ids):
             raise ValueError(Problem("unknown_upload", "unknown upload id: upload with POST /attachments first"))
-        if len(set(v)) != len(v):
+        if len(set(ids)) != len(ids):
             raise ValueError(Problem("duplicate_upload", "the same upload is listed twice"))
         return v
+
+    @property
+    def upload_ids(self) -> list[str]:
+        return [item.upload_id for item in self.attachments]
 
 
 def _cross_field(data: dict[str, Any]) -> dict[str, str]:
@@ -289,12 +318,12 @@ def locate_place(submission: Submission) -> Submission:
     return submission.model_copy(update={"province_code": place.province_code, "regency_code": place.regency_code})
 
 
-def parse_submission(data: Any, today: date) -> Submission:
+def parse_submission(data: Any, today: date, now: datetime | None = None) -> Submission:
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", fields={"body": _OBJECT})
     fields = {**_cross_field(data), **characters.refused_fields(data)}
     try:
-        submission = Submission.model_validate(data, context={"today": today})
+        submission = Submission.model_validate(data, context={"today": today, "now": now})
     except ValidationError as error:
         fields = {**_messages(error), **fields}
     if fields:

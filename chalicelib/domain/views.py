@@ -104,8 +104,14 @@ def staff_view(c: Complaint, now: datetime) -> dict[str, Any]:
     return view
 
 
-def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | None:
-    """One timeline line for ``audience`` (public | reporter | staff), or None if hidden."""
+# What the web page may say about the system's own steps, in words instead of its stored note.
+PAGE_DETAILS = ("clock", "level", "to_agency_id")
+
+
+def event_view(e: Event, audience: str, confidential: bool, details: bool = False) -> dict[str, Any] | None:
+    """One timeline line for ``audience`` (public | reporter | staff), or None if hidden. With
+    ``details`` (the tracking page), a system step also carries its clock, level and target, so the
+    page says it in words rather than showing the note the system wrote for staff."""
     order = {"public": 0, "reporter": 1, "staff": 2}
     if order[e.audience] > order[audience]:
         return None
@@ -124,11 +130,14 @@ def event_view(e: Event, audience: str, confidential: bool) -> dict[str, Any] | 
         line["actor_agency_id"] = e.actor_agency_id
         line["acted_by"] = e.acted_by
         line["data"] = e.data
+    elif details and e.actor_role == "system":
+        line["details"] = {k: e.data[k] for k in PAGE_DETAILS if k in e.data}
     return line
 
 
-def timeline_view(events: list[Event], audience: str, confidential: bool) -> list[dict[str, Any]]:
-    return [line for e in events if (line := event_view(e, audience, confidential)) is not None]
+def timeline_view(events: list[Event], audience: str, confidential: bool,
+                  details: bool = False) -> list[dict[str, Any]]:
+    return [line for e in events if (line := event_view(e, audience, confidential, details)) is not None]
 
 
 def inbox_item(c: Complaint, now: datetime) -> dict[str, Any]:

@@ -18,7 +18,16 @@ from urllib.parse import quote, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.adapters import clock
-from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized, ValidationFailed, WrongCode
+from chalicelib.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    ValidationFailed,
+    WrongCode,
+    as_domain_error,
+)
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import STAFF_ROLES, cookie, current_staff
 from chalicelib.handlers.middleware import endpoint
@@ -83,15 +92,20 @@ def console_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
-        except DomainError as error:
+        except Exception as raised:  # a domain error, or a busy store (429): errors.as_domain_error
+            error = as_domain_error(raised)
+            if error is None:
+                raise
             request = bp.current_request
             visit = _visit(roles=None)
             if isinstance(error, Unauthorized) and request.method == "GET":
                 query = {k: v for k, v in visit.params.items() if k != "lang"}
                 target = "/" + visit.here + (("?" + urlencode(query)) if query else "")
                 return _redirect(visit.link("staff/login", next=target))
-            return _page(visit, "console/error.html", error.status, error=error,
-                         message=pages.field_messages(visit.lang, {"m": error.message})["m"])
+            response = _page(visit, "console/error.html", error.status, error=error,
+                             message=pages.field_messages(visit.lang, {"m": error.message})["m"])
+            response.headers.update(error.headers)  # Retry-After when busy
+            return response
 
     return endpoint(wrapper)
 
@@ -274,13 +288,15 @@ def report_action(tracking_id: str):
             body[name] = form[name].strip().upper() if name == "duplicate_of" else form[name]
     seen = form.get("version", "")
     try:
-        console.act(visit.actor, tracking_id, body, int(seen) if seen.isdigit() else None)
+        after = console.act(visit.actor, tracking_id, body, int(seen) if seen.isdigit() else None)
     except ValidationFailed as error:
         return _report_page(visit, tracking_id, 422, errors={action: pages.field_messages(visit.lang, error.fields)},
                             values={action: form})
     except Conflict as error:
         return _report_page(visit, tracking_id, 409, conflict=pages.field_messages(
             visit.lang, {"m": error.message})["m"], values={action: form})
+    if not console.still_visible(visit.actor, after):  # returned or forwarded out of this account's scope
+        return _redirect(visit.link("staff", done=action, report=tracking_id))
     return _redirect(visit.link(f"staff/reports/{tracking_id}", done=action) + f"#done-{action}")
 
 

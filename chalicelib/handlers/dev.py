@@ -15,6 +15,7 @@ from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
+digest = lazy("chalicelib.services.digest")
 sweep = lazy("chalicelib.services.sweep")
 bp = Blueprint(__name__)
 
@@ -63,3 +64,10 @@ def list_outbox():
 @endpoint
 def run_sweep():
     return http.respond(sweep.run())
+
+
+@bp.route("/dev/digest", methods=["POST"], content_types=http.ANY)
+@endpoint
+def run_digests():
+    """The hourly digest run, now (at the test clock's time)."""
+    return http.respond(digest.run())

@@ -8,7 +8,7 @@ from typing import Any
 
 from chalice import Response
 
-from chalicelib.errors import DomainError, transient_code, unavailable
+from chalicelib.errors import DomainError, as_domain_error, transient_code
 from chalicelib.handlers.http import SECURITY_HEADERS
 from chalicelib.observability import logger, metrics
 
@@ -22,27 +22,26 @@ def error_response(error: DomainError) -> Response:
 
 
 def endpoint(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap a view: a DomainError becomes its SPEC §7 answer; a transient AWS error (throttling,
-    an internal error) a retryable 429 with Retry-After; anything else is logged, then a 500 in the
-    same shape (never a stack trace)."""
+    """The JSON API's one mapping from errors to answers: a DomainError becomes its SPEC §7 answer;
+    a transient AWS error (throttling, an internal error) a retryable 429 with Retry-After
+    (``errors.as_domain_error``); anything else is logged, then a 500 in the same shape (never a
+    stack trace)."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return view(*args, **kwargs)
-        except DomainError as error:
+        except Exception as raised:
+            error = as_domain_error(raised)
+            if error is None:
+                logger.exception("unhandled error")
+                return Response(body={"error": {"code": "internal_error",
+                                                "message": "an internal error occurred; it has been logged"}},
+                                status_code=500)
             if error.status >= 500 or error.status == 429:
-                logger.warning("request refused for now", extra={"code": error.code})
+                logger.warning("request refused for now", extra={"code": error.code,
+                                                                 "cause": transient_code(raised)})
             return error_response(error)
-        except Exception as error:
-            if transient_code(error):  # DynamoDB throttling or a passing failure: retryable, not a 500
-                logger.warning("request refused for now", extra={"code": "temporarily_unavailable",
-                                                                 "cause": transient_code(error)})
-                return error_response(unavailable())
-            logger.exception("unhandled error")
-            return Response(body={"error": {"code": "internal_error",
-                                            "message": "an internal error occurred; it has been logged"}},
-                            status_code=500)
 
     return wrapper
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 from chalice import Blueprint, Response
 
 from chalicelib.config import get_settings
-from chalicelib.errors import DomainError, transient_code, unavailable
+from chalicelib.errors import DomainError, as_domain_error, transient_code
 from chalicelib.handlers import http
 from chalicelib.lazy import lazy
 from chalicelib.observability import logger
@@ -45,27 +45,32 @@ def _status_of(error: DomainError) -> int:
     return 400
 
 
+def error_answer(fmt: str, raised: BaseException) -> Response:
+    """Open311's one mapping from errors to answers: GeoReport's error list in the asked format.
+    Throttling or a rate limit is 429 with Retry-After (``errors.as_domain_error``), never 400."""
+    if isinstance(raised, open311.Open311Error):
+        return render(fmt, "errors", raised.body(), raised.status, PUBLIC)
+    error = as_domain_error(raised)
+    if error is None:
+        logger.exception("unhandled error in Open311")
+        return render(fmt, "errors", [{"code": 500, "description": "an internal error occurred; it has been "
+                                                                  "logged"}], 500, PUBLIC)
+    status = _status_of(error)
+    if status == 429:
+        logger.warning("request refused for now", extra={"code": error.code, "cause": transient_code(raised)})
+    return render(fmt, "errors", [{"code": status, "description": error.message}], status,
+                  {**PUBLIC, **error.headers})
+
+
 def georeport(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Wrap a view taking the format first: errors become GeoReport's error list in that format."""
+    """Wrap a view taking the format first: every error goes through ``error_answer``."""
 
     @functools.wraps(view)
     def wrapper(fmt: str, *args: Any, **kwargs: Any) -> Response:
         try:
             return view(fmt, *args, **kwargs)
-        except open311.Open311Error as error:
-            return render(fmt, "errors", error.body(), error.status, PUBLIC)
-        except DomainError as error:
-            status = _status_of(error)
-            return render(fmt, "errors", [{"code": status, "description": error.message}], status,
-                          {**PUBLIC, **error.headers})
-        except Exception as error:
-            if transient_code(error):  # DynamoDB throttling or a passing failure: retry, as on the JSON API
-                busy = unavailable()
-                return render(fmt, "errors", [{"code": busy.status, "description": busy.message}], busy.status,
-                              {**PUBLIC, **busy.headers})
-            logger.exception("unhandled error in Open311")
-            return render(fmt, "errors", [{"code": 500, "description": "an internal error occurred; it has been "
-                                                                      "logged"}], 500, PUBLIC)
+        except Exception as raised:
+            return error_answer(fmt, raised)
 
     return wrapper
 
@@ -177,6 +182,10 @@ UNKNOWN_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 def _unknown(path: str) -> Response:
     fmt = "json" if path.endswith(".json") else "xml"
+    try:
+        http.raw_body(bp.current_request)  # an oversized body is 413 here too, before anything is read
+    except DomainError as error:
+        return error_answer(fmt, error)
     return render(fmt, "errors", [{"code": 404, "description": f"{BASE}/{path} is not a GeoReport v2 resource: "
                                                                  "see discovery.xml"}], 404, PUBLIC)
 

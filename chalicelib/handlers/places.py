@@ -7,6 +7,7 @@ from chalice import Blueprint, Response
 from chalicelib.errors import ValidationFailed
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
+from chalicelib.handlers.web import page_endpoint
 from chalicelib.lazy import lazy
 
 places = lazy("chalicelib.services.places")
@@ -43,7 +44,7 @@ def stats_map():
 
 
 @bp.route("/statistik", methods=["GET"])
-@endpoint
+@page_endpoint
 def statistics_page():
     params = http.query(bp.current_request)
     lang = text.language(params.get("lang"))

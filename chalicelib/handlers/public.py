@@ -7,7 +7,7 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.domain import language
-from chalicelib.errors import IdempotencyConflict, RequestInProgress, ValidationFailed
+from chalicelib.errors import as_domain_error
 from chalicelib.handlers import http, web
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
@@ -38,7 +38,12 @@ def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
         data[name] = (one(name) or "").lower() in _TRUE
     reporter = {key: one(f"reporter_{key}") for key in ("name", "email", "phone")}
     data["reporter"] = {k: v for k, v in reporter.items() if v is not None}
-    data["attachments"] = [v for v in form.get("attachments", []) if v.strip()]
+    # Each upload travels as two hidden fields in step: ``attachments`` (its id) and
+    # ``attachment_tokens`` (its upload token, SPEC §11); an id without its token is refused.
+    ids = [v.strip() for v in form.get("attachments", []) if v.strip()]
+    tokens = [v.strip() for v in form.get("attachment_tokens", []) if v.strip()]
+    data["attachments"] = [{"upload_id": upload_id, "upload_token": tokens[n] if n < len(tokens) else ""}
+                           for n, upload_id in enumerate(ids)]
     return data
 
 
@@ -62,7 +67,10 @@ def file_complaint():
     try:
         answer = citizen.submit_form(data, key, lambda_context=bp.lambda_context, lang=lang,
                                      source=http.source_ip(request))
-    except (ValidationFailed, IdempotencyConflict, RequestInProgress) as error:
+    except Exception as raised:  # the form again, saying why: the web pages' mapping (handlers/web.py)
+        error = as_domain_error(raised)
+        if error is None:
+            raise
         return web.filing_refused(lang, data, error, key)
     return web.filed(lang, answer, data)
 

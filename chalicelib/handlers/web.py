@@ -6,11 +6,20 @@ The pages are HTML rendered by ``chalicelib/web``; the filing form posts to ``PO
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.errors import DomainError, IdempotencyConflict, NotFound, RequestInProgress, UnsupportedMediaType
+from chalicelib.errors import (
+    DomainError,
+    IdempotencyConflict,
+    NotFound,
+    RequestInProgress,
+    UnsupportedMediaType,
+    as_domain_error,
+)
 from chalicelib.handlers import http
 from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
@@ -33,6 +42,31 @@ def page(html: str, status: int = 200, *, uploads: bool = False, cache: str | No
     return response
 
 
+def error_page(lang: str, error: DomainError) -> Response:
+    """The citizen pages' one mapping from errors to answers: a page in the visitor's language with
+    the status the JSON API would give (and its Retry-After when busy or over a limit), never JSON."""
+    response = page(pages.error_page(lang, error.status, error.code, error.message), error.status)
+    response.headers.update(error.headers)
+    return response
+
+
+def page_endpoint(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A citizen page: every domain error and every transient AWS error (``errors.as_domain_error``)
+    becomes ``error_page``; anything else goes on to ``endpoint``, which logs it (a 500)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(*args, **kwargs)
+        except Exception as raised:
+            error = as_domain_error(raised)
+            if error is None:
+                raise
+            return error_page(text.language(http.query(bp.current_request).get("lang")), error)
+
+    return endpoint(wrapper)
+
+
 def _form(request: Any) -> dict[str, str]:
     data, from_form = http.parse_body(request, allow_form=True)
     if not from_form:
@@ -41,13 +75,32 @@ def _form(request: Any) -> dict[str, str]:
 
 
 @bp.route("/", methods=["GET"])
-@endpoint
+@page_endpoint
 def form_page():
     lang = text.language(http.query(bp.current_request).get("lang"))
     context = citizen.form_context()
     # private, no-cache: the back button shows this same form (same Idempotency-Key) again.
     return page(pages.form_page(lang, idempotency_key=citizen.new_form_key(), today=context["today"]),
                 uploads=True, cache="private, no-cache")
+
+
+@bp.route("/", methods=["POST"], content_types=http.ANY)
+@page_endpoint
+def form_step():
+    """Without JavaScript, "Show its regencies" posts the form here: the same form again, as typed,
+    with the chosen province's regencies (nothing is filed)."""
+    from chalicelib.handlers.public import form_to_submission  # public answers filings with this module
+
+    raw, from_form = http.parse_body(bp.current_request, allow_form=True)
+    if not from_form:
+        raise UnsupportedMediaType(f"send {http.FORM}")
+    values = form_to_submission(raw)
+    lang = text.language((raw.get("lang") or ["id"])[-1])
+    key = next((v.strip() for v in reversed(raw.get("idempotency_key", [])) if v.strip()), None)
+    context = citizen.form_context(values)
+    html = pages.form_page(lang, idempotency_key=key or citizen.new_form_key(), today=context["today"],
+                           values=values, agencies=context["agencies"])
+    return page(html, uploads=True, cache="private, no-cache")
 
 
 def filed(lang: str, answer: dict[str, Any], submission: dict[str, Any]) -> Response:
@@ -61,21 +114,32 @@ def filing_refused(lang: str, submission: dict[str, Any], error: DomainError, ke
         notice, key = text.t(lang, "form_already_sent"), citizen.new_form_key()
     elif isinstance(error, RequestInProgress):
         notice = text.t(lang, "form_busy")
-    context = citizen.form_context(submission)
+    elif error.code == "temporarily_unavailable":
+        notice = text.t(lang, "error_busy")
+    elif not error.fields:
+        notice = text.server_message(lang, error.message)
+    try:
+        context = citizen.form_context(submission)
+    except Exception as raised:  # the store is busy for this read too: the form without the agency list
+        if as_domain_error(raised) is None:
+            raise
+        context = citizen.form_context()
     html = pages.form_page(lang, idempotency_key=key or citizen.new_form_key(), today=context["today"],
                            values=submission, fields=error.fields, agencies=context["agencies"], notice=notice)
-    return page(html, error.status, uploads=True)
+    response = page(html, error.status, uploads=True)
+    response.headers.update(error.headers)  # Retry-After when busy or over a limit
+    return response
 
 
 @bp.route("/track", methods=["GET"])
-@endpoint
+@page_endpoint
 def track_page():
     params = http.query(bp.current_request)
     return _tracked(text.language(params.get("lang")), citizen.track(params.get("tracking_id")))
 
 
 @bp.route("/track", methods=["POST"], content_types=http.ANY)
-@endpoint
+@page_endpoint
 def track_action():
     form = _form(bp.current_request)
     result = citizen.track(form.get("tracking_id"), form.get("reporter_token"), form.get("action") or "view", form)
@@ -95,3 +159,11 @@ def static(name: str):
         raise NotFound(f"no file {name}")
     return Response(body=body, status_code=200, headers={"Content-Type": assets.MEDIA_TYPES[name],
                                                           "Cache-Control": "public, max-age=86400"})
+
+
+@bp.route("/favicon.ico", methods=["GET"])
+@endpoint
+def favicon():
+    """Every browser asks for it: a small icon, not an error."""
+    return Response(body=assets.favicon(), status_code=200,
+                    headers={"Content-Type": "image/x-icon", "Cache-Control": "public, max-age=604800"})

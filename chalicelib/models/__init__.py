@@ -13,11 +13,13 @@ from chalicelib.models.notification import NotificationModel
 from chalicelib.models.participation import ParticipationModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.stats import StatModel
+from chalicelib.models.upload import UploadModel
 from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
-              NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel)
+              NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel,
+              UploadModel)
 
 __all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
            "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
-           "UserModel"]
+           "UploadModel", "UserModel"]

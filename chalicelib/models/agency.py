@@ -32,6 +32,14 @@ class ParentIndex(GlobalSecondaryIndex):
     agency_id = UnicodeAttribute(range_key=True)
 
 
+class DigestIndex(GlobalSecondaryIndex):
+    """Sparse: only agencies that chose the daily digest, by their time zone (SPEC §13)."""
+
+    Meta = gsi_meta("digest-index")
+    digest_zone = UnicodeAttribute(hash_key=True)
+    agency_id = UnicodeAttribute(range_key=True)
+
+
 class AgencyModel(Model):
     Meta = meta("agencies")
 
@@ -46,6 +54,9 @@ class AgencyModel(Model):
     emails = ListAttribute(of=UnicodeAttribute, null=True)
     webhook_url = UnicodeAttribute(null=True)
     webhook_secret = UnicodeAttribute(null=True)
+    # immediate (one e-mail per event; the default) | daily (one digest at 07:00 local time)
+    notify = UnicodeAttribute(null=True)
+    digest_zone = UnicodeAttribute(null=True)  # set only when notify is daily: the digest-index key
     updated_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
 
@@ -53,6 +64,7 @@ class AgencyModel(Model):
     province_index = ProvinceIndex()
     regency_index = RegencyIndex()
     parent_index = ParentIndex()
+    digest_index = DigestIndex()
 
 
 class RoutingRuleModel(Model):

@@ -6,6 +6,8 @@ Indexes on the complaints table (all projected in full, so a page is one Query):
   coordinator's inbox (their agency and everything below) is one Query; ``scope0`` is national;
 - ``due-index``: sparse, only open reports with a next reminder/escalation/auto-close time, keyed
   on that time, so the sweep reads only what is due;
+- ``open-index``: sparse, only open reports, by the agency that holds them: an agency's daily
+  digest (SPEC §13) reads that agency's open reports and nothing else;
 - ``nearby-index``: sparse, only reports a citizen may find near them (with a point, not
   confidential, still being handled; SPEC §12), keyed on ``<geohash of 5>#<category>`` and the
   submission time, so "this category near here in the last 60 days" is one Query per cell.
@@ -46,6 +48,12 @@ class DueIndex(GlobalSecondaryIndex):
     due_at = UnicodeAttribute(range_key=True)
 
 
+class OpenIndex(GlobalSecondaryIndex):
+    Meta = gsi_meta("open-index")
+    open_agency = UnicodeAttribute(hash_key=True)
+    submitted_key = UnicodeAttribute(range_key=True)
+
+
 class NearbyIndex(GlobalSecondaryIndex):
     Meta = gsi_meta("nearby-index")
     near_pk = UnicodeAttribute(hash_key=True)
@@ -77,6 +85,7 @@ class ComplaintModel(Model):
     scope3 = UnicodeAttribute(null=True)
     due_pk = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    open_agency = UnicodeAttribute(null=True)
     near_pk = UnicodeAttribute(null=True)
     version = NumberAttribute()
     # Everything else of the domain record, as one JSON document (see models/mapping.py).
@@ -89,6 +98,7 @@ class ComplaintModel(Model):
     scope2_index = _scope_index(2)()
     scope3_index = _scope_index(3)()
     due_index = DueIndex()
+    open_index = OpenIndex()
     nearby_index = NearbyIndex()
 
 

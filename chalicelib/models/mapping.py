@@ -11,7 +11,7 @@ from chalicelib.domain.places import geohash
 from chalicelib.models.complaint import ComplaintModel, EventModel
 
 _DATETIME_FIELDS = ("submitted_at", "updated_at", "first_forwarded_at", "first_response_at",
-                    "resolved_at", "closed_at")
+                    "resolved_at", "closed_at", "assigned_at")
 _TUPLE_FIELDS = ("agency_path", "attachments", "escalated_to", "reminders_sent", "reply_keys")
 # Stored as their own attributes (keys, index keys, filters); the rest travels in ``body``.
 _TOP_LEVEL = ("tracking_id", "kind", "title", "description", "category", "province_code",
@@ -60,6 +60,7 @@ def to_model(c: Complaint, next_due: datetime | None) -> ComplaintModel:
         status=str(c.status), agency_id=c.agency_id, agency_path=path, version=c.version,
         overdue=c.overdue, body=body,
         due_pk=DUE_PARTITION if next_due else None, due_at=utc_key(next_due) if next_due else None,
+        open_agency=c.agency_id if c.is_open else None,
         near_pk=near_key(geohash(c.latitude, c.longitude), c.category) if c.listed_nearby else None,
         **scopes,
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters import clock, webhook
-from chalicelib.domain.agencies import LEVELS, PARENT_LEVELS, SLUG
+from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
 from chalicelib.domain.reference import CATEGORY_CODES, regions
 from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
@@ -27,6 +27,7 @@ class AgencyChanges(BaseModel):
     emails: list[str] | None = Field(default=None, max_length=10)
     webhook_url: str | None = None
     webhook_secret: Any = None  # refused below: the server makes the secret (SPEC §11)
+    notify: Literal["immediate", "daily"] | None = None
 
     @field_validator("emails")
     @classmethod
@@ -132,6 +133,8 @@ def create_agency(data: Any) -> dict[str, Any]:
     model = AgencyModel(new.agency_id, name=new.name, level=new.level, parent_id=parent.agency_id,
                         path=[*parent.path, new.agency_id], province_code=province, regency_code=regency,
                         emails=new.emails or [], webhook_url=new.webhook_url, webhook_secret=secret,
+                        notify=new.notify or NOTIFY_IMMEDIATE,
+                        digest_zone=time_zone(province) if new.notify == NOTIFY_DAILY else None,
                         updated_at=clock.now().isoformat(), version=1)
     try:
         model.save(condition=AgencyModel.agency_id.does_not_exist())
@@ -162,7 +165,11 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
     except DoesNotExist:
         raise NotFound(f"no agency {agency_id}") from None
     given = changes.model_dump(exclude_unset=True)
-    updates = [getattr(AgencyModel, k).set(v) for k, v in given.items()]
+    updates = [getattr(AgencyModel, k).set(v) for k, v in given.items() if not (k == "notify" and v is None)]
+    if changes.notify == NOTIFY_DAILY:  # the digest-index key: the agency's own time zone
+        updates.append(AgencyModel.digest_zone.set(time_zone(model.province_code)))
+    elif changes.notify == NOTIFY_IMMEDIATE:
+        updates.append(AgencyModel.digest_zone.remove())
     secret = None
     if given.get("webhook_url") and not webhook.is_secret(model.webhook_secret):
         secret = webhook.new_secret()  # a webhook never goes out unsigned

@@ -39,7 +39,9 @@ def new_form_key() -> str:
 
 def form_context(values: dict[str, Any] | None = None) -> dict[str, Any]:
     """Today (no incident date after it) and, when a regency is chosen, its agencies."""
-    today = clock.now().astimezone(ZoneInfo(WIT)).date().isoformat()
+    province = (values or {}).get("province_code")
+    zone = ZoneInfo(regions().provinces[province].time_zone) if province in regions().provinces else ZoneInfo(WIT)
+    today = clock.now().astimezone(zone).date().isoformat()  # no incident date after today, there
     regency = (values or {}).get("regency_code")
     agencies: list[dict[str, Any]] = []
     if isinstance(regency, str) and regency in regions().regencies:
@@ -151,15 +153,28 @@ def track(tracking_id: str | None, token: str | None = None, action: str = "view
                                                            audience="reporter")
         else:
             report = reports.view(tracking_id, token)
-        events = reports.timeline(tracking_id, token)["events"]
+        events = reports.timeline(tracking_id, token, details=True)["events"]
     except NotFound:
         page["errors"], page["status"] = {"tracking_id": "not_found"}, 404
         return page
     except Forbidden:
         page["errors"], page["status"] = {"reporter_token": "wrong_token"}, 403
-        report, events = reports.view(tracking_id), reports.timeline(tracking_id)["events"]
+        report, events = reports.view(tracking_id), reports.timeline(tracking_id, details=True)["events"]
         token = None
     as_reporter = report.get("view") == "reporter"
     page.update(tracking_id=report["tracking_id"], report=report, events=events, as_reporter=as_reporter,
-                token=token if as_reporter else "")
+                token=token if as_reporter else "", agency_names=_escalation_names(events))
     return page
+
+
+def _escalation_names(events: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the agencies a report was escalated to (at most three), for the timeline's words."""
+    names: dict[str, str] = {}
+    for event in events:
+        agency_id = (event.get("details") or {}).get("to_agency_id")
+        if agency_id and agency_id not in names:
+            try:
+                names[agency_id] = directory.get_agency(agency_id).name
+            except NotFound:
+                names[agency_id] = agency_id
+    return names

@@ -182,6 +182,15 @@ def act(actor: Actor, tracking_id: str, body: dict[str, Any], seen_version: int 
     return actions.act(actor, tracking_id, body, expected_version=seen_version)
 
 
+def still_visible(actor: Actor, view: dict[str, Any]) -> bool:
+    """Whether the report (a staff view) is still in the caller's scope after their action."""
+    if actor.role == "national_admin":
+        return True
+    if actor.role == "coordinator":
+        return actor.agency_id in (view.get("agency_path") or ())
+    return view.get("agency_id") == actor.agency_id
+
+
 def region_name(report: dict[str, Any]) -> str:
     data = regions()
     regency = data.regencies.get(report.get("regency_code") or "")

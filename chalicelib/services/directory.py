@@ -42,6 +42,7 @@ def agency_to_dict(m: AgencyModel) -> dict[str, Any]:
         "agency_id": m.agency_id, "name": m.name, "level": m.level, "parent_id": m.parent_id,
         "province_code": m.province_code, "regency_code": m.regency_code,
         "emails": list(m.emails or []), "has_webhook": bool(m.webhook_url),
+        "notify": m.notify or "immediate",
     }
 
 
@@ -49,7 +50,7 @@ def agency_from_model(m: AgencyModel) -> Agency:
     return Agency(m.agency_id, m.name, m.level, m.parent_id, tuple(m.path),
                   province_code=m.province_code, regency_code=m.regency_code,
                   emails=tuple(m.emails or ()), webhook_url=m.webhook_url,
-                  webhook_secret=m.webhook_secret)
+                  webhook_secret=m.webhook_secret, notify=m.notify or "immediate")
 
 
 def get_agency(agency_id: str) -> Agency:

@@ -19,32 +19,50 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
+from chalicelib.domain import digest
 from chalicelib.domain.complaint import Event
 from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
 from chalicelib.observability import count, logger
-from chalicelib.services import directory, store
+from chalicelib.services import directory, messages, store
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240, 720)
 CLAIM_SECONDS = 120
 
 
+def _agency_name(agency_id: str) -> str | None:
+    try:
+        return directory.get_agency(agency_id).name
+    except NotFound:
+        return None
+
+
+def message_of(row: NotificationModel) -> messages.Message:
+    """The row's message, written now from its facts in its reader's language (SPEC §13)."""
+    payload = row.payload or {}
+    if payload.get("facts"):
+        return messages.compose(row.recipient, row.kind, payload["facts"], messages.Names(_agency_name))
+    return messages.Message(payload.get("subject", ""), payload.get("text", ""), "", "id")
+
+
 def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
     """What to send for this row: (channel name, a function that sends it)."""
-    payload = row.payload or {}
-    subject, text, tid = payload.get("subject", ""), payload.get("text", ""), row.tracking_id
+    tid = row.tracking_id
     if row.recipient.startswith("agency:"):
         agency_id = row.recipient.split(":", 1)[1]
         try:
             agency = directory.get_agency(agency_id)
         except NotFound:
             return []
+        message = message_of(row)
+        subject, text = message.subject, message.text
         channels: list[tuple[str, Any]] = []
-        if agency.emails:
+        # An agency on the daily digest reads this in tomorrow's digest, unless it cannot wait.
+        if agency.emails and not digest.held_for_digest(agency.notify, row.kind):
             channels.append(("email", lambda: email.send(list(agency.emails), subject, text, tracking_id=tid,
-                                                         recipient=row.recipient)))
-        if agency.webhook_url:
+                                                         recipient=row.recipient, html=message.html)))
+        if agency.webhook_url and row.kind != "digest":
             body = {"event": row.kind, "tracking_id": tid, "agency_id": agency_id, "subject": subject,
                     "text": text, "notification_id": row.notification_id, "created_at": row.created_at}
             channels.append(("webhook", lambda: webhook.post(agency.webhook_url, agency.webhook_secret, body,
@@ -58,7 +76,9 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
     if not complaint.reporter_email:
         return []
     address = complaint.reporter_email
-    return [("email", lambda: email.send([address], subject, text, tracking_id=tid, recipient="reporter"))]
+    message = message_of(row)
+    return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
+                                         recipient="reporter", html=message.html))]
 
 
 def _claim(row: NotificationModel, now: datetime) -> bool:
@@ -120,6 +140,9 @@ def deliver(row: NotificationModel) -> str:
         actions += [NotificationModel.next_attempt_at.set(utc_key(now + timedelta(minutes=gap))),
                     NotificationModel.last_error.set("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))]
     actions.append(NotificationModel.state.set(state))
+
+    if row.kind in ("digest", "participation_nudge"):  # spans many reports: its row is its record, not a timeline
+        events = []
 
     def record(tx: TransactWrite) -> None:
         tx.update(row, actions=actions, condition=NotificationModel.attempts == attempt)

@@ -19,8 +19,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import QueryError
-
 from chalicelib.adapters import clock
 from chalicelib.domain import open311
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Complaint
@@ -116,19 +114,17 @@ def list_requests(params: dict[str, str]) -> list[dict[str, Any]]:
     key_range = ComplaintModel.submitted_key.between(utc_key(first), utc_key(last) + "#~")
     found: list[Complaint] = []
     start = None
-    try:
-        for _ in range(MAX_PAGES):
-            result = ComplaintModel.scope0_index.query(
-                NATIONAL_AGENCY_ID, range_key_condition=key_range, filter_condition=condition,
-                scan_index_forward=False, page_size=min(PAGE_SIZE, MAX_REQUESTS - len(found)),
-                last_evaluated_key=start)
-            raw = next(result.page_iter)
-            found.extend(from_model(ComplaintModel.from_raw_data(item)) for item in raw.get("Items", []))
-            start = result.page_iter.last_evaluated_key
-            if not start or len(found) >= MAX_REQUESTS:
-                break
-    except QueryError as error:
-        raise Open311Error.of(503, "the service is busy; please retry") from error
+    # A throttled Query propagates: the handler's one mapping answers it 429 with Retry-After.
+    for _ in range(MAX_PAGES):
+        result = ComplaintModel.scope0_index.query(
+            NATIONAL_AGENCY_ID, range_key_condition=key_range, filter_condition=condition,
+            scan_index_forward=False, page_size=min(PAGE_SIZE, MAX_REQUESTS - len(found)),
+            last_evaluated_key=start)
+        raw = next(result.page_iter)
+        found.extend(from_model(ComplaintModel.from_raw_data(item)) for item in raw.get("Items", []))
+        start = result.page_iter.last_evaluated_key
+        if not start or len(found) >= MAX_REQUESTS:
+            break
     return [open311.service_request(c) for c in found[:MAX_REQUESTS]]
 
 

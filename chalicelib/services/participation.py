@@ -182,27 +182,40 @@ def _parallel(work: Callable[[dict[str, Any]], Any], agencies: list[dict[str, An
         return dict(zip([a["agency_id"] for a in agencies], pool.map(work, agencies), strict=True))
 
 
-def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True) -> list[dict[str, Any]]:
+def acted_between(agency_id: str, first: date, last: date) -> bool:
+    """Did the agency's people act on any day from ``first`` to ``last`` (WIB days)? One Query."""
+    found = ParticipationModel.query(agency_id, ParticipationModel.marker.between(
+        f"day#{first.isoformat()}", f"day#{last.isoformat()}"), limit=1)
+    return any(True for _ in found)
+
+
+def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True,
+             acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
     """Each agency's row: its markers (BatchGetItem), and per agency in parallel its accounts (a
-    Query) and, unless only "connected" is wanted, what it holds (its counters, a Query)."""
+    Query) and, unless only "connected" is wanted, what it holds (its counters, a Query); with
+    ``acted``, whether it acted in those days (a Query)."""
     from chalicelib.services import stats as stats_service
 
     last = now.astimezone(ZoneInfo("Asia/Jayapura")).date() + timedelta(days=1)
 
-    def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings]:
+    def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings, bool | None]:
         accounts = active_accounts(agency["agency_id"])
+        did = acted_between(agency["agency_id"], *acted) if acted else None
         if not with_holdings:
-            return accounts, domain.Holdings()
+            return accounts, domain.Holdings(), did
         days = stats_service.read_days(f"agency:{agency['agency_id']}", FIRST_DAY, last)
-        return accounts, domain.holdings(days, now.astimezone(_zone(agency)).date())
+        return accounts, domain.holdings(days, now.astimezone(_zone(agency)).date()), did
 
     acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
     per_agency = _parallel(one, agencies)
     rows = []
     for a in agencies:
-        accounts, held = per_agency[a["agency_id"]]
+        accounts, held, did = per_agency[a["agency_id"]]
         activity = dataclasses.replace(acts[a["agency_id"]], active_accounts=accounts)
-        rows.append(domain.row(a, activity, held, now, _zone(a)))
+        row = domain.row(a, activity, held, now, _zone(a))
+        if did is not None:
+            row["acted"] = did
+        rows.append(row)
     return rows
 
 
@@ -253,13 +266,15 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     return {"status": status, "province_code": province_code, "limit": limit, "cursor": params.get("cursor")}
 
 
-def report(actor: Actor, params: dict[str, str], now: datetime | None = None) -> dict[str, Any]:
+def report(actor: Actor, params: dict[str, str], now: datetime | None = None, *,
+           acted: tuple[date, date] | None = None) -> dict[str, Any]:
     """The whole scope: every row (attention order), totals overall, per level and per province."""
     query = parse_query(params)
     now = now or clock.now()
     agencies = agencies_in_scope(actor, query["province_code"])
     names = {a["agency_id"]: a["name"] for a in agencies}
-    rows = sorted(({**r, "parent_name": names.get(r["parent_id"] or "")} for r in rows_for(agencies, now)),
+    rows = sorted(({**r, "parent_name": names.get(r["parent_id"] or "")}
+                   for r in rows_for(agencies, now, acted=acted)),
                   key=domain.attention_order)
     return {"query": query, "rows": rows, "totals": domain.totals(rows),
             "by_level": domain.totals_by(rows, "level"), "by_province": domain.totals_by(rows, "province_code"),

@@ -44,10 +44,10 @@ def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
     return attachments.with_links(views.public_view(complaint, now), complaint, "public")
 
 
-def timeline(tracking_id: str, token: str | None = None) -> dict[str, Any]:
+def timeline(tracking_id: str, token: str | None = None, details: bool = False) -> dict[str, Any]:
     complaint = load(tracking_id)
     audience = "reporter" if authorize_reporter(complaint, token) else "public"
     events = store.timeline(complaint.tracking_id)
     return {"tracking_id": complaint.tracking_id,
-            "events": views.timeline_view(events, audience, complaint.confidential)}
+            "events": views.timeline_view(events, audience, complaint.confidential, details)}
 

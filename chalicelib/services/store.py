@@ -29,7 +29,7 @@ from chalicelib.errors import (
     transient_code,
     unavailable,
 )
-from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel
+from chalicelib.models import AgencyModel, ComplaintModel, EventModel, NotificationModel, StatModel, UploadModel
 from chalicelib.models.mapping import (
     event_from_model,
     event_to_model,
@@ -135,7 +135,7 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
             tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", channel="pending",
             recipient=notice.recipient, kind=notice.kind, state="pending", attempts=0,
             created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
-            payload={"subject": notice.subject, "text": notice.text},
+            payload={"subject": notice.subject, "text": notice.text, "facts": notice.facts},
         ))
     return rows
 
@@ -181,14 +181,17 @@ def _run(write, *, stale_message: str = STALE,
 
 def create(c: Complaint, events: list[Event], now: datetime, *,
            check_agency: str | None = None, notices: Iterable[escalation.Notice] = (),
-           counters: Callable[[TransactWrite], list[Callable[[], Exception]]] | None = None) -> None:
+           counters: Callable[[TransactWrite], list[Callable[[], Exception]]] | None = None,
+           uploads: Iterable[str] = (), upload_taken: Callable[[], Exception] | None = None) -> None:
     """A new report: put-if-absent, its first events, counters and notifications, in one go.
 
     ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns, in order, what
-    makes the error for each: the one whose condition fails is raised and nothing is written."""
+    makes the error for each: the one whose condition fails is raised and nothing is written.
+    ``uploads`` are claimed for this report, each put-if-absent (``upload_taken`` when one is not)."""
     model = to_model(c, escalation.next_due_at(c, now, limits()))
     rows = _notification_models(c.tracking_id, notices, now)
     refusals: list[Callable[[], Exception]] = []
+    claims = [UploadModel(upload_id, tracking_id=c.tracking_id, attached_at=iso(now)) for upload_id in uploads]
 
     def write(tx: TransactWrite) -> None:
         tx.save(model, condition=ComplaintModel.tracking_id.does_not_exist())
@@ -198,12 +201,17 @@ def create(c: Complaint, events: list[Event], now: datetime, *,
             tx.save(event_to_model(c.tracking_id, event, seq))
         for row in rows:
             tx.save(row)
+        for claim in claims:
+            tx.save(claim, condition=UploadModel.upload_id.does_not_exist())
         refusals[:] = counters(tx) if counters else []  # the first updates: after checks and puts
         _add_stats(tx, stats.delta(None, c))
 
     def refusal(reasons: list[str]) -> Exception | None:
         # PynamoDB sends condition checks, then puts, then updates, each in the order given.
-        first = (1 if check_agency else 0) + 1 + len(events) + len(rows)
+        puts = (1 if check_agency else 0) + 1 + len(events) + len(rows)
+        if any(reason == "ConditionalCheckFailed" for reason in reasons[puts:puts + len(claims)]):
+            return upload_taken() if upload_taken else StaleVersion("an upload belongs to another report")
+        first = puts + len(claims)
         for offset, make_error in enumerate(refusals):
             if first + offset < len(reasons) and reasons[first + offset] == "ConditionalCheckFailed":
                 return make_error()

@@ -62,9 +62,9 @@ _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 
 
 def validate(data: Any, now: datetime, lang: str = DEFAULT_LANGUAGE) -> Submission:
-    # "Not in the future" is judged in the easternmost zone, so no region's today is refused.
-    submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date())
-    attachments.check_uploads(submission.attachments)
+    # "Not in the future": today in the report's province; without one, in the easternmost zone.
+    submission = parse_submission(data, today=now.astimezone(ZoneInfo(WIT)).date(), now=now)
+    attachments.check_uploads([(a.upload_id, a.upload_token) for a in submission.attachments])
     if submission.lang is None:
         submission = submission.model_copy(update={"lang": lang})
     return submission
@@ -92,18 +92,20 @@ def _file(submission: Submission, now: datetime, source: str | None = None) -> t
         description=submission.description, category=submission.category,
         province_code=submission.province_code, regency_code=submission.regency_code,
         reporter_token_hash=identifiers.hash_secret(token), submitted_at=now, updated_at=now,
-        agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name,
+        agency_id=queue.agency_id, agency_path=queue.path, agency_name=queue.name, assigned_at=now,
         address=submission.address, latitude=submission.latitude, longitude=submission.longitude,
         incident_date=submission.incident_date.isoformat() if submission.incident_date else None,
         media_url=submission.media_url,
         target_agency_id=submission.target_agency_id, anonymous=submission.anonymous,
         confidential=submission.confidential, reporter_name=reporter.name,
         reporter_email=reporter.email, reporter_phone=reporter.phone,
-        attachments=tuple(submission.attachments), lang=submission.lang or DEFAULT_LANGUAGE,
+        attachments=tuple(submission.upload_ids), lang=submission.lang or DEFAULT_LANGUAGE,
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
+    attachments.attach(submission.upload_ids)  # out of uploads/ (expired after a day) before the report names them
     store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id,
-                 counters=_reporter_counters(submission, now))
+                 counters=_reporter_counters(submission, now), uploads=submission.upload_ids,
+                 upload_taken=attachments.taken)
     logger.append_keys(tracking_id=complaint.tracking_id)
     logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
                                               "regency_code": complaint.regency_code})

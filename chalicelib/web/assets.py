@@ -37,3 +37,8 @@ def version(name: str) -> str:
 def url(name: str) -> str:
     """A relative URL, so the pages also work below an API Gateway stage path (``/api/``)."""
     return f"static/{name}?v={version(name)}"
+
+
+@cache
+def favicon() -> bytes:
+    return (STATIC_DIR / "favicon.ico").read_bytes()

@@ -53,7 +53,8 @@ def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bula
 
 
 def resolution_by_agency(rows: list[dict[str, Any]],
-                         label: str = "Persentase selesai per instansi / resolution rate by agency") -> str:
+                         label: str = "Persentase selesai per instansi / resolution rate by agency",
+                         missing: str = "–") -> str:
     """Horizontal bars: the share of forwarded reports resolved, one bar per agency (in row order)."""
     shown = rows[:MAX_AGENCY_BARS]
     if not shown:
@@ -71,7 +72,8 @@ def resolution_by_agency(rows: list[dict[str, Any]],
         if pct is not None:
             body.append(f'<rect x="{left}" y="{y + 2}" width="{span * pct / 100:.1f}" height="{line - 6}" '
                         f'fill="{RESOLVED_COLOUR}"><title>{escape(row["name"])}: {pct}%</title></rect>')
-        body.append(f'<text x="{left + span + 4}" y="{y + 12}">{"–" if pct is None else f"{pct}%"}</text>')
+        shown_value = (missing if row.get("reports") else "–") if pct is None else f"{pct}%"
+        body.append(f'<text x="{left + span + 4}" y="{y + 12}">{escape(shown_value)}</text>')
     return _svg(WIDTH, height, label, body)
 
 

@@ -63,6 +63,9 @@ def _nav(visit: Visit) -> list[tuple[str, str, str]]:
     if role in ("coordinator", "national_admin"):
         items.append(("nav_queue", visit.link("staff/queue"), "staff/queue"))
     items.append(("nav_dashboard", visit.link("staff/dashboard"), "staff/dashboard"))
+    if role in ("coordinator", "national_admin"):  # SPEC §14
+        items += [("nav_participation", visit.link("staff/participation"), "staff/participation"),
+                  ("nav_evaluation", visit.link("staff/evaluation"), "staff/evaluation")]
     if role in ("coordinator", "national_admin"):
         items.append(("nav_users", visit.link("staff/admin/users"), "staff/admin/users"))
     if role == "national_admin":
@@ -166,4 +169,5 @@ def dashboard_charts(lang: str, answer: dict[str, Any]) -> dict[str, str]:
     months = [{**m, "label": _month_label(lang, m["month"])} for m in answer.get("by_month", [])]
     return {"monthly": charts.monthly_reports(months, text.t(lang, "dash_chart_monthly")),
             "resolution": charts.resolution_by_agency(answer.get("agencies", []),
-                                                      text.t(lang, "dash_chart_resolution"))}
+                                                      text.t(lang, "dash_chart_resolution"),
+                                                      missing=text.t(lang, "dash_stuck"))}

@@ -26,6 +26,14 @@ FIELD_IDS = {
     "reporter.phone": "reporter_phone", "attachments": "attachments",
 }
 MAX_ATTACHMENTS = 5
+# Element id -> the catalog id of its label: the error summary names each field and links to it.
+FIELD_LABELS = {
+    "kind": "kind", "title": "title", "description": "description", "category": "category",
+    "incident_date": "incident_date", "province_code": "province", "regency_code": "regency",
+    "address": "address", "target_agency_id": "agency", "anonymous": "anonymous", "confidential": "confidential",
+    "reporter_name": "reporter_name", "reporter_email": "reporter_email", "reporter_phone": "reporter_phone",
+    "attachments": "files",
+}
 
 
 def field_errors(lang: str, fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -41,14 +49,14 @@ def field_errors(lang: str, fields: dict[str, str]) -> tuple[dict[str, str], dic
     return placed, others
 
 
-def _regencies(province_code: str | None) -> tuple[list[tuple[str, str]] | None, list[tuple[str, Any]]]:
-    """The chosen province's regencies; without one, every regency grouped by province (so the form
-    works without JavaScript; the script replaces them from ``/regions/{code}``)."""
+def _regencies(province_code: str | None) -> list[tuple[str, str]]:
+    """The chosen province's regencies, or none until a province is chosen: the script loads them
+    from ``/regions/{code}``; without it, "Show its regencies" posts the form back to ``POST /``,
+    which shows them (the page does not carry all 514 for a browser that will load them)."""
     data = regions()
     if province_code in data.provinces:
-        return [(r.code, r.name) for r in data.regencies_of(province_code)], []
-    groups = [(p.name, [(r.code, r.name) for r in data.regencies_of(p.code)]) for p in data.provinces.values()]
-    return None, groups
+        return [(r.code, r.name) for r in data.regencies_of(province_code)]
+    return []
 
 
 def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, Any] | None = None,
@@ -59,10 +67,11 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
     reporter = v.get("reporter") if isinstance(v.get("reporter"), dict) else {}
     errors, others = field_errors(lang, fields or {})
     provinces = list(regions().provinces.values())
-    regencies, regency_groups = _regencies(v.get("province_code"))
+    regencies = _regencies(v.get("province_code"))
     return render(
         "citizen/form.html", lang,
         idempotency_key=idempotency_key, today=today, notice=notice, errors=errors, others=others,
+        error_links=[(fid, FIELD_LABELS[fid], errors[fid]) for fid in FIELD_LABELS if fid in errors],
         values={name: v.get(name) for name in ("title", "description", "category", "incident_date",
                                                "province_code", "regency_code", "address", "target_agency_id",
                                                "anonymous", "confidential")},
@@ -71,9 +80,11 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         kinds=[(code, labels[1] if lang == "en" else labels[0]) for code, labels in KINDS.items()],
         categories=[(c.code, c.label_en if lang == "en" else c.label_id) for c in CATEGORIES],
         provinces=[(p.code, p.name) for p in provinces], zones={p.code: p.time_zone for p in provinces},
-        regencies=regencies, regency_groups=regency_groups,
+        regencies=regencies,
         agencies=[(a["agency_id"], a["name"]) for a in agencies],
-        attachments=[a for a in v.get("attachments") or [] if isinstance(a, str)][:MAX_ATTACHMENTS],
+        attachments=[a for a in v.get("attachments") or [] if isinstance(a, dict)
+                     and isinstance(a.get("upload_id"), str) and isinstance(a.get("upload_token"), str)
+                     ][:MAX_ATTACHMENTS],
         script="form.js", scripts=["place.js"], switch_url="./" + ("" if lang == "en" else "?lang=en"),
         data=text.client_texts(lang) | {"months": text.months(lang), "zones": text.ZONE_NAMES},
     )
@@ -86,3 +97,9 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
     due = (answer.get("deadlines") or {}).get("verification")
     due_text = text.when(lang, due, province) if due and province else ""
     return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text)
+
+
+def error_page(lang: str, status: int, code: str, message: str) -> str:
+    """Why a page could not be shown, in words: busy (retry in a moment), not found, over a limit."""
+    words = text.t(lang, "error_busy") if code == "temporarily_unavailable" else text.server_message(lang, message)
+    return render("citizen/error.html", lang, status=status, message=words)

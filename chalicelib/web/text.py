@@ -24,9 +24,11 @@ ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "
 CLIENT_KEYS = ("required", "choose", "title_length", "description_length", "address_length", "name_required",
                "name_length", "email", "phone", "date_future", "date_format", "file_type", "file_size",
                "file_count", "file_failed", "files_pending", "message_required", "message_length",
-               "rating_required", "reason_required", "comment_length")
+               "rating_required", "reason_required", "comment_length", "regencies_loading", "regencies_failed",
+               "offline")
 PAGE_KEYS = ("sending", "uploading", "uploaded", "remove", "error_generic", "error_network", "error_busy",
              "form_errors", "form_already_sent", "submit", "send_reply", "accept_button", "reopen_button",
+             "copied", "copy_failed",  # the receipt's copy button (static/form.js)
              # "Gunakan lokasi saya" and the reports nearby (static/place.js; SPEC §12). {name}-style
              # slots are filled by the script.
              "location_finding", "location_found", "location_outside", "location_denied", "location_failed",

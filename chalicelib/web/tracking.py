@@ -32,18 +32,33 @@ def _region(report: dict[str, Any]) -> str:
     return ", ".join(part.name for part in (regency, province) if part)
 
 
+def _exchange(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The agency's last question and last answer: shown above the form that replies to them."""
+    last: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.get("note") and event.get("type") in ("info_requested", "responded", "resolved"):
+            last["question" if event["type"] == "info_requested" else "answer"] = event
+    return last
+
+
 def track_page(lang: str, *, tracking_id: str = "", report: dict[str, Any] | None = None,
                events: Iterable[dict[str, Any]] = (), as_reporter: bool = False, token: str = "",
                errors: dict[str, str] | None = None, notice: str | None = None,
-               values: dict[str, str] | None = None) -> str:
+               values: dict[str, str] | None = None, agency_names: dict[str, str] | None = None) -> str:
     if report is None:
         switch = "track" + ("" if lang == "en" else "?lang=en")
     else:
         switch = f"track?tracking_id={report['tracking_id']}{'' if lang == 'en' else '&lang=en'}"
+    # The reporter keeps their view in the other language: the switch posts the token, as every form here does.
+    other = "id" if lang == "en" else "en"
+    switch_post = ({"tracking_id": report["tracking_id"], "reporter_token": token, "action": "view", "lang": other}
+                   if report is not None and as_reporter else None)
+    events = list(events)
     script = "track.js" if report is not None and as_reporter else None
     return render(
         "citizen/track.html", lang,
-        tracking_id=tracking_id, report=report, events=list(events), as_reporter=as_reporter, token=token,
+        tracking_id=tracking_id, report=report, events=events, as_reporter=as_reporter, token=token,
+        switch_post=switch_post, agency_names=agency_names or {}, exchange=_exchange(events),
         errors={name: say(lang, message) for name, message in (errors or {}).items()},
         notice=notice if notice in NOTICES else None, values=values or {},
         region=_region(report) if report else "", open_statuses=OPEN,

@@ -51,16 +51,31 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def expect(browser):
+    """Playwright's ``expect``, through ``browser`` so that a missing Playwright follows the CI rule
+    (an ``importorskip`` would skip even with CI=true)."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect
+
+
 class Watch:
-    """What went wrong in the page: script errors, and any dialog (an alert() means injected code ran)."""
+    """What went wrong in the page: script errors, and any dialog (an alert() means injected code ran).
+    The "leave this page?" question the receipt asks (beforeunload) is counted and answered "leave"."""
 
     def __init__(self, page) -> None:
         self.errors: list[str] = []
         self.dialogs: list[str] = []
+        self.leave_prompts = 0
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("dialog", self._dialog)
 
     def _dialog(self, dialog) -> None:
+        if dialog.type == "beforeunload":
+            self.leave_prompts += 1
+            dialog.accept()
+            return
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 

@@ -54,8 +54,10 @@ def fill_report(page, *, title: str = "Jalan berlubang di Jl. Perintis Kemerdeka
     page.select_option("#category", "infrastructure")
     if javascript:
         choose_region(page)
-    else:  # every regency is in the page, grouped by province
+    else:  # the province's regencies come with the form posted back to itself ("show its regencies")
         page.select_option("#province_code", "73")
+        page.click("#show-regencies")
+        page.wait_for_selector('#regency_code option[value="73.71"]', state="attached")
         page.select_option("#regency_code", "73.71")
     page.fill("#reporter_name", "Siti Rahma")
     page.fill("#reporter_email", "siti@example.com")
@@ -84,7 +86,8 @@ def test_file_a_report_in_indonesian_then_track_it_and_reply(page, stack):
     # And they name the agency, found by searching the region's agencies
     page.wait_for_selector(f'#target_agency_id option[value="{DINKES_MKS}"]', state="attached")
     page.fill("#agency-search", "kesehatan")
-    assert all("Kesehatan" in name for name in page.locator("#target_agency_id option").all_inner_texts()[1:])
+    found = page.locator("#target_agency_id option").all_inner_texts()[1:]
+    assert found and all("Kesehatan" in name for name in found)
     page.select_option("#target_agency_id", DINKES_MKS)
     # And attach a photo, which goes straight to S3
     page.set_input_files("#attachments", files=[{"name": "jalan.png", "mimeType": "image/png", "buffer": PNG}])
@@ -153,12 +156,14 @@ def test_attachments_outside_the_limits_are_refused_by_the_field(page):
 def test_without_javascript_the_form_and_the_tracking_page_still_work(plain_page):
     page = plain_page
     page.goto("/")
-    # A regency outside the province: the server answers with the form and the error by the field
+    # A province but no regency yet: the server answers with the form, the error by the field and
+    # the province's regencies to choose from
     fill_report(page, javascript=False)
-    page.select_option("#regency_code", "32.73")
+    page.select_option("#regency_code", "")
     page.click("#submit")
-    assert "tidak berada di provinsi yang dipilih" in page.inner_text("#error-regency_code")
+    assert page.inner_text("#error-regency_code").strip()
     assert page.input_value("#title") == "Jalan berlubang di Jl. Perintis Kemerdekaan"
+    assert page.locator('#regency_code option[value="73.71"]').count() == 1
     # Fixed and sent again: the receipt
     page.select_option("#regency_code", "73.71")
     page.click("#submit")
@@ -328,3 +333,112 @@ def test_the_accessibility_check_can_fail(page, axe):
     # Then the check fails, naming the rule
     with pytest.raises(AssertionError, match="image-alt"):
         axe(page)
+
+
+def test_the_receipt_survives_a_reload_and_the_back_button(page):
+    # Given a report filed with the script
+    page.goto("/")
+    fill_report(page)
+    page.click("#submit")
+    tracking_id, token = receipt_of(page)
+    assert tracking_id in page.title()
+    # When the citizen reloads the page: they are asked first, and the receipt comes back
+    page.reload()
+    assert page.watch.leave_prompts == 1
+    assert receipt_of(page) == (tracking_id, token)
+    # When they open the tracking page from it and come back with the back button
+    page.click("#open-tracking")
+    page.wait_for_selector("#status-label")
+    page.go_back()
+    # Then the receipt is still there, and the token never went into a URL
+    assert receipt_of(page) == (tracking_id, token)
+    assert token not in page.url
+    # And the copy button puts both on the clipboard
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("#copy-receipt")
+    page.wait_for_selector("#copy-status:not(:empty)")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert tracking_id in copied and token in copied
+    # And "file another report" starts afresh
+    page.click("#file-another")
+    page.wait_for_selector("#report-form")
+    assert page.input_value("#title") == ""
+
+
+def test_the_language_switch_keeps_the_reporter_view(page, stack):
+    receipt = stack.post("/complaints", json=valid_report(category="health")).json()
+    page.goto(f"/track?tracking_id={receipt['tracking_id']}")
+    page.fill("#reporter_token", receipt["reporter_token"].lower())  # any case works
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#reply-form")
+    # When the reporter switches to English
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=en]")
+    # Then they are still the reporter, in English, and the token is in no URL
+    assert page.is_visible("#reply-form") and "Send" in page.inner_text("#reply-form button[type=submit]")
+    assert receipt["reporter_token"] not in page.url and receipt["reporter_token"].lower() not in page.url
+    # And back to Bahasa Indonesia, still the reporter
+    page.click("#lang-switch")
+    page.wait_for_selector("html[lang=id]")
+    assert page.is_visible("#reply-form")
+
+
+def test_attachment_messages_still_appear_after_a_failed_submit(page):
+    # Given a citizen whose first try was refused (nothing filled in)
+    page.goto("/")
+    page.click("#submit")
+    page.wait_for_selector("#error-summary:not([hidden])")
+    # When they then add a file the form cannot take
+    page.set_input_files("#attachments", files=[{"name": "peta.gif", "mimeType": "image/gif", "buffer": b"GIF89a"}])
+    # Then they are told, by the field, as before the failed submit
+    assert "peta.gif: hanya JPG, PNG, atau PDF" in page.inner_text("#error-attachments")
+    assert page.is_visible("#error-attachments")
+
+
+def test_the_error_summary_names_the_fields_and_links_to_them(page, plain_page):
+    for p in (page, plain_page):
+        p.goto("/")
+        p.fill("#title", "Jal")
+        p.click("#submit")
+        p.wait_for_selector("#error-links")
+        links = p.locator("#error-links a")
+        texts = [links.nth(i).inner_text() for i in range(links.count())]
+        # Then each line names the field by its label, and following it lands on the field
+        assert any(t.startswith("Judul") for t in texts) and any(t.startswith("Isi laporan") for t in texts), texts
+        p.click("#error-links a[href='#description']")
+        assert p.evaluate("document.activeElement.id") == "description" or p.url.endswith("#description")
+
+
+FOCUS_RING = """id => {
+    const rgb = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const lum = c => {
+        const v = c.map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    };
+    const contrast = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const el = document.getElementById(id), style = getComputedStyle(el);
+    let bg = null;
+    for (let p = el.parentElement; p && !bg; p = p.parentElement) {
+        const b = getComputedStyle(p).backgroundColor;
+        if (!/rgba\\(.*, 0\\)|transparent/.test(b)) bg = b;
+    }
+    bg = rgb(bg || "rgb(255, 255, 255)");
+    const inner = rgb(style.outlineColor), halo = style.boxShadow === "none" ? null : rgb(style.boxShadow);
+    return {width: parseFloat(style.outlineWidth), inner: contrast(inner, bg),
+            halo: halo ? contrast(halo, bg) : 0, between: halo ? contrast(inner, halo) : 0};
+}"""
+
+
+def test_the_focus_ring_stands_out_on_light_and_dark(page):
+    page.goto("/")
+    for element_id in ("title", "submit"):
+        page.focus(f"#{element_id}")
+        ring = page.evaluate(FOCUS_RING, element_id)
+        # A ring at least 2 px wide, one of its two tones at least 3:1 against what is around it
+        assert ring["width"] >= 2 and max(ring["inner"], ring["halo"]) >= 3, ring
+    # And on the blue header, too
+    page.keyboard.press("Shift+Tab")
+    page.focus("header.site a.brand")
+    brand = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('header.site a.brand'));
+                                     return [s.outlineStyle, s.boxShadow]; }""")
+    assert brand[0] == "solid" and "244, 180, 0" in brand[1]  # the yellow halo against the blue

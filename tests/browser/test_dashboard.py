@@ -7,12 +7,11 @@ import pytest
 from tests.factories import valid_report
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api").expect  # without Playwright: skipped, as the others
 
 MAKASSAR = "pemkot-makassar"
 
 
-def test_a_coordinator_reads_the_scorecards_and_drills_down(page, stack):
+def test_a_coordinator_reads_the_scorecards_and_drills_down(page, stack, expect):
     # Given a report filed in Kota Makassar, and the city's coordinator at the dashboard
     assert stack.post("/complaints", json=valid_report(category="health")).status_code == 201
     requested: list[str] = []

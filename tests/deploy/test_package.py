@@ -21,7 +21,7 @@ from chalicelib.config import TABLES
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"api_handler": "APIHandler", "forward_new_reports": "ForwardNewReports",
              "deliver_notifications": "DeliverNotifications", "sweep": "Sweep",
-             "retry_notifications": "RetryNotifications"}
+             "retry_notifications": "RetryNotifications", "send_digests": "SendDigests"}
 PROD = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["prod"]["environment_variables"]
 PREFIX = PROD["TABLE_PREFIX"]
 
@@ -123,6 +123,7 @@ def test_schedules(template):
 
     assert schedule("Sweep") == "rate(15 minutes)"
     assert schedule("RetryNotifications") == "rate(5 minutes)"
+    assert schedule("SendDigests") == "cron(0 * * * ? *)"  # hourly: each zone's 07:00
 
 
 def test_each_function_has_its_own_role_and_is_wired_to_the_stack(template):
@@ -288,3 +289,30 @@ def test_every_function_runs_python_3_13_on_arm64_with_aarch64_native_modules(te
     assert native, "pydantic_core at least is a native module"
     for name in native:
         assert "cpython-313-aarch64-linux-gnu" in name or "aarch64" in name, name
+
+
+def test_a_waf_web_acl_guards_the_api_stage(template):
+    # SPEC §11: a rate-based rule and AWS's managed groups, associated with the deployed stage
+    resources = template["Resources"]
+    acl = resources["ApiWebAcl"]["Properties"]
+    assert acl["Scope"] == "REGIONAL" and acl["DefaultAction"] == {"Allow": {}}
+    statements = [rule["Statement"] for rule in acl["Rules"]]
+    assert statements[0]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    groups = {s["ManagedRuleGroupStatement"]["Name"] for s in statements if "ManagedRuleGroupStatement" in s}
+    assert groups == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                      "AWSManagedRulesAmazonIpReputationList"}
+    association = resources["ApiWebAclAssociation"]
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}
+    assert "/restapis/${RestAPI}/stages/api" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert association["DependsOn"] == ["RestAPIapiStage"]  # the stage SAM makes from RestAPI (cfn-lint checks it)
+
+
+def test_the_limits_and_uploads_tables_and_the_bucket_lifecycle(template):
+    resources = template["Resources"]
+    assert resources["LimitsTable"]["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at", "Enabled": True}
+    assert "UploadsTable" in resources
+    bucket = resources["AttachmentsBucket"]["Properties"]
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert any(rule.get("Prefix") == "uploads/" and rule.get("ExpirationInDays") == 1
+               for rule in bucket["LifecycleConfiguration"]["Rules"])

@@ -17,10 +17,11 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import botocore.client
 import pytest
@@ -301,7 +302,9 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         unit = {"agency_id": "dinas-policy-test", "name": "Dinas Uji Kebijakan", "level": "unit",
                 "parent_id": MAKASSAR, "emails": ["uji@makassar.example.go.id"]}
         client.http.post("/admin/agencies", headers=national, body=json.dumps(unit))
-        client.http.put("/admin/agencies/dinas-policy-test", headers=national, body=json.dumps({"name": "Dinas Uji"}))
+        client.http.put("/admin/agencies/dinas-policy-test", headers=national,
+                        body=json.dumps({"name": "Dinas Uji", "notify": "daily"}))
+        file_report(client, category="environment", target_agency_id="dinas-policy-test")
         client.http.post("/admin/routing-rules", headers=national, body=json.dumps(
             {"region_code": "73.71", "category": "environment", "agency_id": "dinas-policy-test"}))
         client.http.get("/admin/routing-rules?region_code=73.71", headers=national)
@@ -320,6 +323,12 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         scheduled.run_sweep(SCHEDULED_EVENT, None)
     with running("retry_notifications"):
         scheduled.retry_notifications(SCHEDULED_EVENT, None)
+    pump_as_lambda(pump)
+    # And the next 07:00 in Makassar the daily digests go out
+    local = clock.now().astimezone(ZoneInfo("Asia/Makassar"))
+    clock_at(datetime.combine(local.date() + timedelta(days=1), time(7, 0, 5), tzinfo=local.tzinfo))
+    with running("send_digests"):
+        assert scheduled.send_digests(SCHEDULED_EVENT, None)["sent"] >= 1
     pump_as_lambda(pump)
 
     # Then every function called something, and only what its policy allows

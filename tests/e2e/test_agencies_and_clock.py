@@ -102,7 +102,8 @@ def settle(stack, tid: str, expect: tuple[str, str] | None = None, timeout: floa
             return now
         last = now
         time.sleep(0.2)
-    return last or []
+    pytest.fail(f"the outbox of {tid} did not settle{f' with {expect}' if expect else ''} within {timeout:.0f} s; "
+                f"last seen: {last}")
 
 
 def sweep_twice_at(stack, moment: str) -> None:

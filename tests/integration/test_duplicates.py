@@ -42,8 +42,10 @@ def test_a_coordinator_marks_a_duplicate_and_the_original_gains_a_supporter(clie
     assert "duplicate_merged" not in [e["type"] for e in body(client.http.get(f"/complaints/{original}/timeline"))
                                       ["events"]]
     # And the duplicate's reporter is told which report to follow
-    notices = [r.payload["text"] for r in NotificationModel.query(again) if r.recipient == "reporter"]
-    assert any(original in text for text in notices)
+    from chalicelib.services.notify import message_of
+
+    notices = [message_of(r).text for r in NotificationModel.query(again) if r.recipient == "reporter"]
+    assert any(original in text and f"/track?tracking_id={original}" in text for text in notices)
 
 
 @pytest.mark.parametrize(("case", "status", "field"), [

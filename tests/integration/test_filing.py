@@ -85,11 +85,21 @@ def test_timeline_starts_with_the_filing(client):
     assert timeline["events"][0]["status_label"] == "Belum Terverifikasi"
 
 
-def test_anonymous_report_keeps_no_identity_even_if_sent(client):
-    receipt = body(file(client, valid_report(anonymous=True, reporter={})))
-    mine = body(client.http.get(f"/complaints/{receipt['tracking_id']}",
-                                headers={"X-Reporter-Token": receipt["reporter_token"]}))
-    assert mine["anonymous"] is True and mine["reporter"]["name"] is None
+def test_anonymous_report_keeps_no_identity_even_if_sent(client, staff):
+    # Given an anonymous report whose reporter still typed a name, an e-mail and a phone number
+    identity = {"name": "Budi Santoso", "email": "budi.santoso@example.com", "phone": "0813-1111-2222"}
+    receipt = body(file(client, valid_report(anonymous=True, reporter=identity)))
+    tid = receipt["tracking_id"]
+    # Then neither the staff nor the public see any of it, anywhere in their views
+    staff_answer = client.http.get(f"/agency/complaints/{tid}", headers=staff.national())
+    public_answer = client.http.get(f"/complaints/{tid}")
+    assert staff_answer.status_code == public_answer.status_code == 200
+    assert body(staff_answer)["anonymous"] is True and body(staff_answer)["reporter"] is None
+    for answer in (staff_answer, public_answer):
+        assert not [value for value in identity.values() if value in answer.body.decode()]
+    # While the reporter's own view keeps their details (for their own messages)
+    mine = body(client.http.get(f"/complaints/{tid}", headers={"X-Reporter-Token": receipt["reporter_token"]}))
+    assert mine["anonymous"] is True and mine["reporter"]["name"] == "Budi Santoso"
 
 
 def test_form_encoded_post_gets_json_when_asked(client):

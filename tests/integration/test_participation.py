@@ -291,3 +291,28 @@ def test_the_csv_has_the_same_rows_as_the_page(client, units):
     assert [r["agency_id"] for r in rows] == [r["agency_id"] for r in page["agencies"]]
     assert {r["parent_name"] for r in rows if r["parent_id"] == TARAKAN.agency_id} == {"Pemerintah Kota Tarakan"}
     assert response.headers["X-Export-Rows"] == str(KALTARA_AGENCIES)
+
+
+# --- nudges --------------------------------------------------------------------------------------
+
+def test_a_silent_agencys_coordinator_is_told_once_a_week(client, pump, units, clock_at):
+    from chalicelib.models import NotificationModel
+    from chalicelib.services import nudges
+
+    # Given Dinas Sosial holds a report filed on 1 April 2027 and nobody acts on it
+    clock_at(datetime(2027, 4, 1, 9, 0, tzinfo=WITA))
+    file_for(client, pump, SOCIAL, category="social_aid")
+    # When the Monday 07:00 WIB run comes, two weeks later (the hourly schedule; other hours do nothing)
+    monday = datetime(2027, 4, 19, 7, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert nudges.run(monday.replace(hour=8)) == {"ran": False}
+    clock_at(monday)
+    first = nudges.run(monday)
+    # Then Kota Tarakan's coordinator gets one message naming Dinas Sosial, in plain Indonesian
+    assert TARAKAN.agency_id in first["coordinators"]
+    row = NotificationModel.get(f"nudge:{TARAKAN.agency_id}", "2027-W16")
+    assert SOCIAL.agency_id in row.payload["silent"] and row.recipient == f"agency:{TARAKAN.agency_id}"
+    assert "Dinas Sosial Kota Tarakan (uji): 1 laporan menunggu tindak lanjut" in row.payload["text"]
+    assert row.payload["text"].count("/staff/participation?status=silent") == 1
+    # And a second run in the same hour sends nothing again
+    again = nudges.run(monday)
+    assert again["sent"] == 0 and again["already_sent"] == first["sent"]

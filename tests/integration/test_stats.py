@@ -257,6 +257,7 @@ def live_and_rebuilt(scopes: set[str]) -> tuple[stats.Counts, stats.Counts]:
     return stats.without_zeros(live), stats.without_zeros({s: d for s, d in rebuilt.items() if s in scopes})
 
 
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])

@@ -81,6 +81,8 @@ def test_pages_load_their_own_script_and_styles_under_the_csp(client):
     # No CDN, no inline script: only files the app serves itself
     assert "script-src 'self'" in policy and "connect-src 'self' http://127.0.0.1:" in policy
     sources = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"', html)
+    assert "favicon.ico" in sources  # the icon is the app's own too (GET /favicon.ico)
+    sources.remove("favicon.ico")
     assert sources and all(src.startswith("static/") for src in sources)
     assert all('type="application/json"' in tag or "src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
     for src in sources:
@@ -246,3 +248,50 @@ def test_the_reporter_accepts_a_resolution_with_a_rating(client, staff, pump):
     html = text_of(done)
     assert done.status_code == 200 and element(html, "status-label") == "Selesai"
     assert "Penilaian Anda sudah dicatat" in element(html, "notice")
+
+
+def test_the_form_does_not_carry_every_regency_and_works_without_a_script(client):
+    # When a citizen opens the form
+    html = text_of(client.http.get("/"))
+    # Then the regency list waits for a province: not all 514 regencies in the page
+    assert "<optgroup" not in html and "Kota Makassar" not in html
+    assert len(re.findall(r"<option\b", element(html, "regency_code"))) == 0  # just the prompt (its own tag)
+    # And without a script, "show its regencies" posts the form back to itself
+    assert 'id="show-regencies"' in html and 'formaction="./"' in html
+    # When they choose a province and press it, with some of the form already typed
+    step = post_form(client, form_fields(regency_code="", lang="en", idempotency_key="k" * 24), path="/")
+    page = text_of(step)
+    # Then the same form comes back, as typed, with that province's regencies, and nothing is filed
+    assert step.status_code == 200 and '<html lang="en">' in page
+    assert ">Kota Makassar</option>" in page and ">Kota Bandung</option>" not in page
+    assert 'value="Lampu jalan mati di Jl. Veteran"' in page and hidden_value(page, "idempotency_key") == "k" * 24
+    assert 'id="report-form"' in page and "LPR-" not in page
+
+
+def test_every_page_has_its_icon(client):
+    response = client.http.get("/favicon.ico", headers={"Accept": "image/avif,image/webp,image/*,*/*;q=0.8"})
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/x-icon"
+    assert response.body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert '<link rel="icon" href="favicon.ico"' in text_of(client.http.get("/"))
+
+
+def test_the_tracking_page_speaks_in_words_and_names_the_report_in_its_title(client, staff, pump, clock_at):
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.services import sweep
+
+    receipt = file_report(client, category="health")
+    pump.drain()
+    tid = receipt["tracking_id"]
+    # When the agency misses its first-response deadline and the report is escalated
+    later = datetime.now(UTC) + timedelta(days=12)
+    clock_at(later)
+    sweep.run(later)
+    for lang, words, slug in (("id", "Batas waktu tanggapan pertama instansi terlewati.", "Pemerintah Kota Makassar"),
+                              ("en", "The deadline for the agency's first response was missed.",
+                               "Pemerintah Kota Makassar")):
+        html = unescape(text_of(client.http.get(f"/track?tracking_id={tid}" + ("&lang=en" if lang == "en" else ""))))
+        # Then the public timeline says it in the page's language, with the agency's name, not codes
+        assert words in html and slug in html
+        assert "deadline passed" not in html and "escalated to pemkot" not in html and "otomatis:" not in html
+        assert f"<title>{tid} · " in html

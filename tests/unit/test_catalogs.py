@@ -89,7 +89,7 @@ def console_ids() -> set[str]:
                                               "escalated", "satisfaction")}
             | {"agency_notify_immediate", "agency_notify_daily", "error_heading_403", "error_heading_404",
                "error_heading_429", "login_failed", "passwords_differ", "wrong_code", "sign_in_again",
-               "tracking_id_format"})
+               "tracking_id_format", "dash_no_response"})
 
 
 def test_the_templates_and_the_code_use_message_ids():

@@ -42,8 +42,12 @@ def test_a_valid_report_passes_and_is_trimmed():
     ({"reporter": {"name": "Siti", "email": "not-an-email"}}, "reporter.email", "must be a valid e-mail address"),
     ({"reporter": {"name": "Siti", "phone": "call me"}}, "reporter.phone",
      "must be a phone number such as 0812-3456-7890 or +62 812 3456 7890"),
-    ({"attachments": ["upl_abcdefgh"] * 6}, "attachments", "at most 5 attachments"),
-    ({"attachments": ["../etc/passwd"]}, "attachments", "unknown upload id: upload with POST /attachments first"),
+    ({"attachments": [{"upload_id": "upl_abcdefgh", "upload_token": "t" * 20}] * 6}, "attachments",
+     "at most 5 attachments"),
+    ({"attachments": [{"upload_id": "../etc/passwd", "upload_token": "t" * 20}]}, "attachments",
+     "unknown upload id: upload with POST /attachments first"),
+    ({"attachments": ["upl_abcdefgh"]}, "attachments",
+     'each attachment is {"upload_id", "upload_token"}: the token came with the upload id from POST /attachments'),
     ({"surprise": 1}, "surprise", "unknown field"),
 ])
 def test_each_bad_field_gets_its_message(change, field, message):
@@ -71,3 +75,25 @@ def test_html_is_kept_as_text_not_stripped_or_executed():
 
 def test_the_body_must_be_an_object():
     assert fields_of(["not", "an", "object"]) == {"body": "must be an object"}
+
+
+def test_the_incident_date_is_judged_in_the_reports_own_time_zone():
+    from datetime import UTC, datetime
+
+    from chalicelib.domain.submission import parse_submission
+    from chalicelib.errors import ValidationFailed
+
+    # Given 23:30 WIB on 17 March (already 18 March in WITA and WIT)
+    now = datetime(2026, 3, 17, 16, 30, tzinfo=UTC)
+    base = {"kind": "complaint", "title": "Jalan berlubang", "category": "infrastructure",
+            "description": "Jalan berlubang besar di depan kampus sejak dua bulan lalu.",
+            "reporter": {"name": "Siti"}, "incident_date": "2026-03-18"}
+    # Then "tomorrow" is refused for Jakarta (WIB) ...
+    try:
+        parse_submission({**base, "province_code": "31", "regency_code": "31.71"}, today=now.date(), now=now)
+        raise AssertionError("an incident date of tomorrow in WIB was accepted")
+    except ValidationFailed as error:
+        assert error.fields == {"incident_date": "must not be in the future"}
+    # ... and accepted for Makassar (WITA), where it is already 18 March
+    parsed = parse_submission({**base, "province_code": "73", "regency_code": "73.71"}, today=now.date(), now=now)
+    assert parsed.incident_date.isoformat() == "2026-03-18"

@@ -35,7 +35,7 @@
     select.parentNode.insertBefore(box, select);
   }
   Array.prototype.forEach.call(document.querySelectorAll("select.searchable"), function (select) {
-    if (select.options.length > 8) { searchable(select); }
+    if (select.options.length > 3) { searchable(select); }
   });
   var first = document.getElementById("conflict") || document.querySelector("[role=alert]:not([hidden])");
   if (first) {

@@ -61,8 +61,7 @@
   }
   function showSummary(text, others) {
     $("error-summary-text").textContent = text;
-    var old = summary.querySelector("ul");
-    if (old) { summary.removeChild(old); }
+    Array.prototype.forEach.call(summary.querySelectorAll("ul"), function (old) { summary.removeChild(old); });
     if (others && others.length) {
       var list = document.createElement("ul");
       others.forEach(function (line) {
@@ -81,12 +80,37 @@
     });
     summary.hidden = true;
   }
+  /* The summary names each field with an error and links to it (the field's own label). */
+  function labelOf(id) {
+    var label = id === "kind" ? $("field-kind").querySelector("legend") : form.querySelector("label[for='" + id + "']");
+    var text = label ? label.firstChild.textContent : id;
+    return text.trim();
+  }
+  function linkErrors(byId) {
+    var old = $("error-links");
+    if (old) { old.parentNode.removeChild(old); }
+    var ids = Array.prototype.map.call(form.querySelectorAll(".field-error"), function (box) { return box.id.slice(6); })
+      .filter(function (id) { return byId[id]; });
+    if (!ids.length) { return; }
+    var list = document.createElement("ul");
+    list.id = "error-links";
+    ids.forEach(function (id) {
+      var item = document.createElement("li"), link = document.createElement("a");
+      var target = id === "kind" ? form.querySelector("input[name=kind]") : $(id);
+      link.href = "#" + (target ? target.id : id);
+      link.textContent = labelOf(id) + ": " + byId[id];
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    $("error-summary-text").insertAdjacentElement("afterend", list);
+  }
   function showErrors(byId, others) {
     var placed = 0;
     Object.keys(byId).forEach(function (id) {
       if (setError(id, byId[id])) { placed++; } else { others.push(byId[id]); }
     });
     showSummary(placed ? M.form_errors : (others[0] || M.error_generic), placed ? others : others.slice(1));
+    linkErrors(byId);
   }
 
   /* --- the same rules as the server (chalicelib/domain/submission.py) ---------------------- */
@@ -102,6 +126,7 @@
     if (!val("regency_code")) { errors.regency_code = M.choose; }
     if (length(val("address")) > 500) { errors.address = M.address_length; }
     var date = $("incident_date");
+    date.max = todayIn(province.options[province.selectedIndex].getAttribute("data-tz")) || date.max;
     if (date.validity && date.validity.badInput) { errors.incident_date = M.date_format; }
     else if (date.value && date.max && date.value > date.max) { errors.incident_date = M.date_future; }
     var name = val("reporter_name");
@@ -113,7 +138,8 @@
     return errors;
   }
   form.addEventListener("change", function (event) {
-    if (!attempted || !event.target.id) { return; }
+    // The file input says its own problems (its handler runs first): re-checking here would erase them.
+    if (!attempted || !event.target.id || event.target === fileInput) { return; }
     var id = event.target.name === "kind" ? "kind" : event.target.id;
     setError(id, validate()[id] || "");
   });
@@ -149,8 +175,13 @@
       if ($("agency-none")) { $("agency-none").hidden = agencies.length > 0; }
     }).catch(function () { renderAgencies(); });
   }
+  /* The no-script step ("show its regencies", a post back to the form) is not needed here: the
+     list comes from /regions/{code}; removed, so Enter in a field still sends the report. */
+  if ($("show-regencies")) { $("show-regencies").remove(); }
+  var regencyStatus = $("regency-status");
   function loadRegencies(keep) {
     var code = province.value;
+    regencyStatus.textContent = "";
     if (!code) {
       setOptions(regency, regencyPrompt, [], "");
       regency.disabled = true;
@@ -158,13 +189,20 @@
       return;
     }
     regency.disabled = true;
+    regencyStatus.textContent = M.regencies_loading;
     getJSON("regions/" + encodeURIComponent(code)).then(function (body) {
       if (province.value !== code) { return; }
       setOptions(regency, regencyPrompt, body.regencies.map(function (r) { return [r.code, r.name]; }), keep);
       regency.disabled = false;
+      regencyStatus.textContent = "";
       loadAgencies();
-    }).catch(function () { regency.disabled = false; });
+    }).catch(function () {
+      if (province.value !== code) { return; }
+      regency.disabled = false;
+      regencyStatus.textContent = navigator.onLine === false ? M.offline : M.regencies_failed;
+    });
   }
+  window.addEventListener("online", function () { if (province.value && regency.options.length < 2) { loadRegencies(""); } });
   province.addEventListener("change", function () { loadRegencies(""); });
   regency.addEventListener("change", loadAgencies);
   search.addEventListener("input", renderAgencies);
@@ -226,6 +264,7 @@
       return fetch(grant.upload.url, {method: "POST", body: body}).then(function (response) {
         if (!response.ok) { throw new Error(fill(M.file_failed, file.name)); }
         entry.id = grant.upload_id;
+        entry.token = grant.upload_token;
         uploaded(entry);
       });
     }).catch(function (error) {
@@ -234,10 +273,12 @@
     }).then(function () { pending--; });
   }
   fileInput.disabled = false;
-  Array.prototype.forEach.call(fileList.querySelectorAll("input[name=attachments]"), function (input) {
-    var entry = {id: input.value, name: input.value};
+  var tokenInputs = fileList.querySelectorAll("input[name=attachment_tokens]");
+  Array.prototype.forEach.call(fileList.querySelectorAll("input[name=attachments]"), function (input, n) {
+    var entry = {id: input.value, name: input.value, token: tokenInputs[n] ? tokenInputs[n].value : ""};
     uploads.push(entry);
     fileList.removeChild(input);
+    if (tokenInputs[n]) { fileList.removeChild(tokenInputs[n]); }
     listItem(entry);
     uploaded(entry);
   });
@@ -255,13 +296,27 @@
   });
 
   /* --- sending -------------------------------------------------------------------------- */
+  /* "Not in the future" is today where it happened: the chosen province's time zone. */
+  function todayIn(zone) {
+    if (!zone) { return ""; }
+    try {
+      return new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit"})
+        .format(new Date());
+    } catch (e) { return ""; }
+  }
+  province.addEventListener("change", function () {
+    var max = todayIn(province.options[province.selectedIndex].getAttribute("data-tz"));
+    if (max) { $("incident_date").max = max; }
+  });
   function payload() {
     var body = {
       kind: form.querySelector("input[name=kind]:checked").value, title: val("title"),
       description: val("description"), category: val("category"), province_code: val("province_code"),
       regency_code: val("regency_code"), anonymous: $("anonymous").checked,
       confidential: $("confidential").checked, reporter: {}, lang: data.lang === "en" ? "en" : "id",
-      attachments: uploads.filter(function (u) { return u.id; }).map(function (u) { return u.id; })
+      attachments: uploads.filter(function (u) { return u.id; }).map(function (u) {
+        return {upload_id: u.id, upload_token: u.token};  /* the token proves this page made the upload */
+      })
     };
     ["address", "incident_date", "target_agency_id"].forEach(function (id) { if (val(id)) { body[id] = val(id); } });
     // The point from "Gunakan lokasi saya" (static/place.js), when the citizen used it.
@@ -287,14 +342,44 @@
       return iso;
     }
   }
+  /* The receipt is kept in this tab (sessionStorage): a reload, or the back button after opening the
+     tracking page, shows it again instead of losing the token. Leaving the page otherwise asks first. */
+  var RECEIPT_KEY = "lapor-receipt", receiptShown = false, leaving = false;
+  function keep(values) {
+    try { window.sessionStorage.setItem(RECEIPT_KEY, JSON.stringify(values)); } catch (e) { /* private mode */ }
+  }
+  function kept() {
+    try { return JSON.parse(window.sessionStorage.getItem(RECEIPT_KEY) || "null"); } catch (e) { return null; }
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (receiptShown && !leaving) { event.preventDefault(); event.returnValue = ""; }
+  });
+  function copyReceipt(values) {
+    var text = $("receipt-keys").innerText.trim();
+    var done = function () { $("copy-status").textContent = M.copied; };
+    var failed = function () {
+      var range = document.createRange();
+      range.selectNodeContents($("receipt-keys"));
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      $("copy-status").textContent = M.copy_failed;
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text || (values.tracking_id + " " + values.reporter_token)).then(done, failed);
+    } else { failed(); }
+  }
   function showReceipt(receipt, sent) {
-    var node = $("receipt-template").content.cloneNode(true);
     var zone = province.options[province.selectedIndex].getAttribute("data-tz");
     var values = {
       tracking_id: receipt.tracking_id, reporter_token: receipt.reporter_token, title: sent.title,
       status_label: receipt.status_label,
       verification_due: receipt.deadlines && receipt.deadlines.verification ? when(receipt.deadlines.verification, zone) : ""
     };
+    keep(values);
+    renderReceipt(values);
+  }
+  function renderReceipt(values) {
+    var node = $("receipt-template").content.cloneNode(true);
     Array.prototype.forEach.call(node.querySelectorAll("[data-fill]"), function (el) {
       el.textContent = values[el.getAttribute("data-fill")] || "";
     });
@@ -302,15 +387,26 @@
       el.value = values[el.getAttribute("data-fill-value")] || "";
     });
     Array.prototype.forEach.call(node.querySelectorAll("[data-fill-href]"), function (el) {
-      el.href = "track?tracking_id=" + encodeURIComponent(receipt.tracking_id) + (data.lang === "en" ? "&lang=en" : "");
+      el.href = "track?tracking_id=" + encodeURIComponent(values.tracking_id) + (data.lang === "en" ? "&lang=en" : "");
     });
     var main = $("main");
     main.textContent = "";
     main.appendChild(node);
-    document.title = $("receipt-heading").textContent + " · SP4N-LAPOR!";
+    receiptShown = true;
+    document.title = values.tracking_id + " · " + $("receipt-heading").textContent + " · SP4N-LAPOR!";
+    $("copy-receipt").hidden = false;
+    $("copy-receipt").addEventListener("click", function () { copyReceipt(values); });
+    $("open-tracking").form.addEventListener("submit", function () { leaving = true; });
+    $("public-link").addEventListener("click", function () { leaving = true; });
+    $("file-another").addEventListener("click", function () {
+      leaving = true;
+      try { window.sessionStorage.removeItem(RECEIPT_KEY); } catch (e) { /* private mode */ }
+    });
     window.scrollTo(0, 0);
     $("receipt-heading").focus();
   }
+  var restored = kept();
+  if (restored && restored.tracking_id && restored.reporter_token) { renderReceipt(restored); }
   function newKey() {
     var bytes = new Uint8Array(18);
     window.crypto.getRandomValues(bytes);

@@ -1,0 +1,116 @@
+"""The national monthly evaluation and participation page with 563 agencies and a year of counters
+(run by bench/run.py; SPEC §14: well within the API's 29 s).
+
+    python -m bench.evaluation OUT.json [--days 365]
+
+Set-up goes straight into the in-process moto backend: for every agency a counters item per day of
+the year (``agency:<id>``, what "held now" sums), the national scope's items (4 shards a day), and
+participation markers (every agency's ``latest``; a day marker on a third of the days for half of
+them). Then the evaluation and the participation page are run as the national admin through the
+services, every DynamoDB call counted.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bench.common import Recorder, create_everything, start_moto
+
+RECORDER = Recorder()
+NOW = datetime(2026, 11, 15, 3, 0, tzinfo=UTC)
+MONTH = "2026-10"
+
+
+def fill(days: int) -> dict[str, int]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    from chalicelib.config import get_settings
+    from chalicelib.domain.agencies import LEVELS
+    from chalicelib.models import AgencyModel, ParticipationModel, StatModel
+
+    settings = get_settings()
+    backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
+    stats_table, marks_table = settings.table("stats"), settings.table("participation")
+    rng = random.Random(563)
+    agencies = [m.agency_id for level in LEVELS for m in AgencyModel.level_index.query(level)]
+    first = NOW.date() - timedelta(days=days - 1)
+    items = 0
+    for offset in range(days):
+        day = (first + timedelta(days=offset)).isoformat()
+        for shard in range(4):
+            total = rng.randint(200, 400)
+            closed = rng.randint(0, total)
+            item = StatModel("national", f"{day}#{shard}", total=total, forwarded=total, status_closed=closed,
+                             status_in_progress=total - closed, first_response=total,
+                             first_response_on_time=rng.randint(0, total), frh_24=total // 2,
+                             frh_72=total - total // 2, category_health=total // 3,
+                             category_infrastructure=total - total // 3)
+            backend.put_item(stats_table, item.serialize())
+            items += 1
+        for agency_id in agencies:
+            total = rng.randint(0, 3)
+            waiting = rng.randint(0, total) if offset > days - 60 else 0
+            item = StatModel(f"agency:{agency_id}", f"{day}#{rng.randrange(4)}", total=total,
+                             status_forwarded=waiting, status_closed=total - waiting,
+                             overdue=1 if waiting and offset < days - 10 else None,
+                             first_response=total, frh_48=total)
+            backend.put_item(stats_table, item.serialize())
+            items += 1
+    marks = 0
+    for i, agency_id in enumerate(agencies):
+        acted: list[date] = []
+        if i % 2 == 0:
+            acted = [first + timedelta(days=d) for d in range(0, days, 3)]
+            for day in acted:
+                moment = datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=3)
+                backend.put_item(marks_table, ParticipationModel(agency_id, f"day#{day.isoformat()}", actions=2,
+                                                                 last_action_at=moment.isoformat()).serialize())
+                marks += 1
+        latest = ParticipationModel(agency_id, "latest",
+                                    last_action_day=acted[-1].isoformat() if acted else None,
+                                    last_key_use_at=(NOW - timedelta(days=i % 60)).isoformat() if i % 3 else None)
+        backend.put_item(marks_table, latest.serialize())
+        marks += 1
+    return {"agencies": len(agencies), "stats_items": items, "participation_items": marks, "days": days}
+
+
+def measure(name: str, work: Any) -> dict[str, Any]:
+    RECORDER.reset()
+    started = time.perf_counter()
+    result = work()
+    wall = time.perf_counter() - started
+    return {"name": name, "wall_s": wall, **RECORDER.snapshot(), "result": result}
+
+
+def main(argv: list[str]) -> int:
+    out_path = argv[0]
+    days = int(argv[argv.index("--days") + 1]) if "--days" in argv else 365
+    server = start_moto()
+    try:
+        from chalicelib.domain.complaint import Actor
+        from chalicelib.services import evaluation, participation
+
+        create_everything()
+        filled = fill(days)
+        national = Actor("national_admin", "kemenpanrb", ("kemenpanrb",))
+        runs = [
+            measure("national evaluation", lambda: len(evaluation.evaluate(national, MONTH, NOW)["figures"])),
+            measure("national participation page", lambda: participation.page(national, {"limit": "100"},
+                                                                               NOW)["totals"]),
+            measure("public connected_pct (national)", lambda: participation.connected_pct("national", NOW)),
+        ]
+    finally:
+        server.stop()
+    with open(out_path, "w") as f:
+        json.dump({"set_up": filled, "runs": runs}, f, indent=2, default=str)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

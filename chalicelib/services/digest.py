@@ -1,0 +1,90 @@
+"""Sending the daily digests (SPEC §13): one e-mail a day to each agency on ``notify: daily``.
+
+A scheduled function runs every hour; each run looks only at the time zones where it is 07:xx now,
+reads the agencies of those zones that chose the digest from the sparse ``digest-index`` of the
+agencies table, and for each agency its open reports from the sparse ``open-index`` of the
+complaints table: no Scan, and the cost grows with the daily agencies and their open reports, not
+with the tables. The digest is a notification row keyed ``digest:<agency>`` / ``<local date>``,
+written only if absent: two runs at once, or a retried run, put one row, so the agency gets one
+e-mail. The notifier delivers it like any other notification (retries, dead letters).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.exceptions import PutError
+
+from chalicelib.adapters import clock
+from chalicelib.domain import digest
+from chalicelib.domain.escalation import report_facts
+from chalicelib.models import AgencyModel, ComplaintModel, NotificationModel
+from chalicelib.models.mapping import from_model, iso, utc_key
+from chalicelib.observability import count, logger
+from chalicelib.services.messages import DIGEST_LINES
+from chalicelib.services.store import FIRST_RETRY_AFTER
+
+PAGE_SIZE = 100
+
+
+def daily_agencies(zone: str) -> list[AgencyModel]:
+    return list(AgencyModel.digest_index.query(zone, page_size=PAGE_SIZE))
+
+
+def open_reports(agency_id: str) -> list[Any]:
+    return [from_model(m) for m in ComplaintModel.open_index.query(agency_id, page_size=PAGE_SIZE)]
+
+
+def _line(line: digest.Line) -> dict[str, Any]:
+    return {"report": report_facts(line.complaint), "clock": line.clock,
+            "due": line.due.isoformat() if line.due else None}
+
+
+def facts_of(d: digest.Digest, agency: AgencyModel) -> dict[str, Any]:
+    sections = {name: getattr(d, name) for name in ("new", "due_soon", "overdue")}
+    return {
+        "agency_id": agency.agency_id, "agency_name": agency.name, "zone": d.zone, "day": d.day.isoformat(),
+        "counts": {name: len(lines) for name, lines in sections.items()},
+        **{name: [_line(line) for line in lines[:DIGEST_LINES]] for name, lines in sections.items()},
+    }
+
+
+def digest_key(agency_id: str) -> str:
+    return f"digest:{agency_id}"
+
+
+def send_one(agency: AgencyModel, zone: str, now: datetime) -> str:
+    """Build and record one agency's digest for today: ``sent``, ``already_sent`` or ``empty``."""
+    built = digest.build(agency.agency_id, zone, open_reports(agency.agency_id), now)
+    if built.empty:
+        return "empty"
+    row = NotificationModel(
+        digest_key(agency.agency_id), built.day.isoformat(), channel="pending",
+        recipient=f"agency:{agency.agency_id}", kind="digest", state="pending", attempts=0,
+        created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
+        payload={"facts": facts_of(built, agency)},
+    )
+    try:  # the per-agency-per-day marker: whoever writes it first sends the digest
+        row.save(condition=NotificationModel.tracking_id.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return "already_sent"
+        raise
+    count("DigestSent")
+    return "sent"
+
+
+def run(now: datetime | None = None) -> dict[str, Any]:
+    """Every agency whose local time is 07:xx and who chose the digest gets today's, once."""
+    now = now or clock.now()
+    summary: dict[str, Any] = {"now": now.isoformat(), "zones": digest.zones_at_digest_hour(now),
+                               "sent": 0, "already_sent": 0, "empty": 0, "agencies": []}
+    for zone in summary["zones"]:
+        for agency in daily_agencies(zone):
+            outcome = send_one(agency, zone, now)
+            summary[outcome] += 1
+            summary["agencies"].append({"agency_id": agency.agency_id, "outcome": outcome})
+    if summary["zones"]:
+        logger.info("digests", extra={k: summary[k] for k in ("zones", "sent", "already_sent", "empty")})
+    return summary

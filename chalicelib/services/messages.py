@@ -1,0 +1,265 @@
+"""The words of every message (SPEC §13): agency e-mail, reporter e-mail, webhook subject/text.
+
+A notice carries facts (``domain/notices.py``, ``domain/escalation.py``, ``domain/digest.py``); this
+module writes the message from them, in its reader's language (the reporter's language at filing;
+Bahasa Indonesia for agencies), naming things as people know them (category label, regency and
+agency names, status label, deadlines in the report's local time), with absolute links from
+``PUBLIC_BASE_URL`` (the tracking page for a reporter, the console's report page for staff), the
+agency's words that matter (its question, answer, reason), and the Ombudsman's address and call
+centre once a report may go there. Each message has a plain-text and an HTML part, from the
+templates in ``chalicelib/templates/mail/`` and the ``mail_…`` texts of the pages' gettext catalogs
+(``chalicelib/locale``), through the one template system (``chalicelib/web/templating.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from chalicelib.config import get_settings
+from chalicelib.domain.complaint import STATUS_LABELS, status_label
+from chalicelib.domain.language import DEFAULT as DEFAULT_LANGUAGE
+from chalicelib.domain.language import known
+from chalicelib.domain.reference import CATEGORIES, regions, zone_of
+from chalicelib.web import templating
+
+OMBUDSMAN_URL = "https://ombudsman.go.id"
+OMBUDSMAN_CALL_CENTRE = "137"
+DIGEST_LINES = 50  # per section; the rest are counted and found in the console's inbox
+# Kinds whose note is the agency's (or the reporter's) own words, shown in the message.
+NOTE_KINDS = {
+    "agency": {"forwarded", "queued", "returned", "reporter_replied", "reopened", "accepted"},
+    "reporter": {"responded", "info_requested", "resolved", "rejected", "marked_duplicate"},
+}
+# The deadline a message names, by kind (the clock the reader now answers for).
+DUE_CLOCK = {"forwarded": "first_response", "queued": "verification", "returned": "verification",
+             "info_requested": "reporter_reply", "resolved": "reporter_reply"}
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def _texts_of(lang: str) -> Callable[[str], str]:
+    """The catalog's text for an id, unformatted (the caller puts the values in)."""
+    catalog = templating.translations(lang)
+
+    def _(key: str) -> str:
+        text = catalog.gettext(key)
+        if text == key:  # ids are keys, never texts: this one is missing
+            raise KeyError(f"no text {key!r} in the {lang} catalog")
+        return text
+
+    return _
+
+
+def _render_pair(name: str, lang: str, model: dict[str, Any]) -> tuple[str, str]:
+    """(plain text, HTML) of ``mail/<name>``."""
+    return (templating.render(f"mail/{name}.txt", lang, m=model).strip() + "\n",
+            templating.render(f"mail/{name}.html", lang, m=model))
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str
+    html: str
+    lang: str
+
+
+def _audience(recipient: str) -> str:
+    return "reporter" if recipient == "reporter" else "agency"
+
+
+def reader_language(recipient: str, facts: dict[str, Any]) -> str:
+    """Agencies read Bahasa Indonesia; the reporter reads the language they filed in."""
+    if _audience(recipient) == "agency":
+        return DEFAULT_LANGUAGE
+    return known((facts.get("report") or {}).get("lang")) or DEFAULT_LANGUAGE
+
+
+def base_url() -> str:
+    return get_settings().public_base_url
+
+
+def tracking_link(tracking_id: str, lang: str) -> str:
+    return f"{base_url()}/track?tracking_id={quote(tracking_id)}" + ("&lang=en" if lang == "en" else "")
+
+
+def staff_link(tracking_id: str) -> str:
+    return f"{base_url()}/staff/complaints/{quote(tracking_id)}"
+
+
+def inbox_link() -> str:
+    return f"{base_url()}/staff/complaints"
+
+
+def category_label(code: str | None, lang: str) -> str:
+    for category in CATEGORIES:
+        if category.code == code:
+            return category.label_en if lang == "en" else category.label_id
+    return code or ""
+
+
+def region_name(regency_code: str | None, province_code: str | None) -> str:
+    places = regions()
+    regency = places.regencies.get(regency_code or "")
+    province = places.provinces.get(province_code or (regency.province_code if regency else ""))
+    return ", ".join(name for name in (regency and regency.name, province and province.name) if name)
+
+
+def when(moment: datetime | str | None, province_code: str | None, lang: str) -> str:
+    """``Senin, 9 November 2026 pukul 23.59 WITA`` / ``Monday 9 November 2026 at 23:59 WITA``."""
+    if moment is None:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    zone = zone_of(province_code) if province_code else zone_of("31")
+    local = moment.astimezone(zone)
+    _ = _texts_of(lang)
+    weekday, month = _(f"weekday_{local.weekday()}"), _(f"month_{local.month}")
+    day = f"{weekday}, {local.day} {month} {local.year}" if lang != "en" else \
+        f"{weekday} {local.day} {month} {local.year}"
+    clock = local.strftime("%H.%M") if lang != "en" else local.strftime("%H:%M")
+    return _("mail_at") % {"date": day, "time": clock, "zone": ZONE_NAMES.get(str(zone), str(zone))}
+
+
+def _status(status: str | None, lang: str) -> str:
+    return status_label(status, lang) if status in STATUS_LABELS else ""
+
+
+class Names:
+    """Agency names by id, each looked up once per message (the directory is the source)."""
+
+    def __init__(self, lookup: Callable[[str], str | None]) -> None:
+        self._lookup, self._seen = lookup, {}
+
+    def __call__(self, agency_id: str | None, known_name: str | None = None) -> str:
+        if not agency_id:
+            return ""
+        if known_name:
+            return known_name
+        if agency_id not in self._seen:
+            self._seen[agency_id] = self._lookup(agency_id) or agency_id
+        return self._seen[agency_id]
+
+
+def _report_values(report: dict[str, Any], lang: str, names: Names) -> dict[str, str]:
+    return {
+        "tracking_id": report.get("tracking_id", ""),
+        "agency": names(report.get("agency_id"), report.get("agency_name")),
+        "status": _status(report.get("status"), lang),
+    }
+
+
+def _facts_table(report: dict[str, Any], lang: str, values: dict[str, str], due: str) -> list[tuple[str, str]]:
+    _ = _texts_of(lang)
+    rows = [(_("mail_fact_report"), values["tracking_id"])]
+    if report.get("title"):
+        rows.append((_("mail_fact_title"), report["title"]))
+    rows += [(_("mail_fact_category"), category_label(report.get("category"), lang)),
+             (_("mail_fact_region"), region_name(report.get("regency_code"), report.get("province_code"))),
+             (_("mail_fact_agency"), values["agency"]),
+             (_("mail_fact_status"), values["status"])]
+    if due:
+        rows.append((_("mail_fact_due"), due))
+    return [(label, value) for label, value in rows if value]
+
+
+def _due_of(kind: str, facts: dict[str, Any], report: dict[str, Any]) -> str | None:
+    if facts.get("due"):
+        return facts["due"]
+    return (report.get("deadlines") or {}).get(DUE_CLOCK.get(kind, ""))
+
+
+def _texts(audience: str, kind: str, facts: dict[str, Any]) -> tuple[str, str, str | None]:
+    """The catalog ids of (subject, lead, note label) for this notice."""
+    _ = f"mail_{audience}_{kind}"
+    known_kind = templating.has(f"{_}_subject")
+    prefix = _ if known_kind else f"mail_{audience}_updated"
+    lead = f"{prefix}_lead"
+    if kind == "escalation":
+        lead = f"{prefix}_{facts.get('audience', 'holder')}_lead"
+    note = f"{prefix}_note" if known_kind and kind in NOTE_KINDS[audience] else None
+    return f"{prefix}_subject", lead, note
+
+
+def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> Message:
+    """One message from one notice's facts."""
+    if kind == "digest":
+        return compose_digest(facts, names)
+    audience = _audience(recipient)
+    lang = reader_language(recipient, facts)
+    _ = _texts_of(lang)
+    report = facts.get("report") or {}
+    values = _report_values(report, lang, names)
+    province = report.get("province_code")
+    due_at = _due_of(kind, facts, report)
+    due = when(due_at, province, lang) if due_at else ""
+    values.update(
+        due=due,
+        clock=_(f"clock_{facts['clock']}") if facts.get("clock") else "",
+        level=str(facts.get("level", "")),
+        target=names(facts.get("to_agency_id")),
+        from_agency=names(facts.get("from_agency_id")) or values["agency"],
+        duplicate_of=facts.get("duplicate_of") or "",
+        duplicate_link=tracking_link(facts["duplicate_of"], lang) if facts.get("duplicate_of") else "",
+    )
+    subject_id, lead_id, note_id = _texts(audience, kind, facts)
+    subject, lead = _(subject_id) % values, _(lead_id) % values
+    tid = values["tracking_id"]
+    eligible = audience == "reporter" and (kind == "ombudsman" or report.get("ombudsman_eligible"))
+    model = {
+        "lang": lang, "subject": subject, "heading": subject.removeprefix("[LAPOR!] "), "lead": lead,
+        "note": (facts.get("note") or "").strip() if note_id else "",
+        "note_label": _(note_id) if note_id else "",
+        "facts": _facts_table(report, lang, values, due),
+        "confidential": bool(report.get("confidential")),
+        "action": _("mail_open_reporter" if audience == "reporter" else "mail_open_staff"),
+        "link": tracking_link(tid, lang) if audience == "reporter" else staff_link(tid),
+        "token_hint": _("mail_token_reminder") if audience == "reporter" else "",
+        "ombudsman": _("mail_ombudsman") % {"url": OMBUDSMAN_URL, "phone": OMBUDSMAN_CALL_CENTRE}
+        if eligible else "",
+        "footer": _("mail_footer") + ("" if audience == "reporter" else " " + _("mail_footer_agency")),
+    }
+    text, html = _render_pair("notice", lang, model)
+    return Message(subject, text, html, lang)
+
+
+def _digest_line(line: dict[str, Any], names: Names) -> dict[str, str]:
+    _ = _texts_of(DEFAULT_LANGUAGE)
+    report = line.get("report") or {}
+    lang = DEFAULT_LANGUAGE
+    parts = [category_label(report.get("category"), lang),
+             region_name(report.get("regency_code"), report.get("province_code")),
+             _status(report.get("status"), lang)]
+    if line.get("clock") and line.get("due"):
+        parts.append(_("mail_digest_line_due") % {"clock": _(f"clock_{line['clock']}").capitalize(),
+                                                   "due": when(line["due"], report.get("province_code"), lang)})
+    return {"tracking_id": report.get("tracking_id", ""), "title": report.get("title") or "",
+            "details": " · ".join(p for p in parts if p), "link": staff_link(report.get("tracking_id", ""))}
+
+
+def compose_digest(facts: dict[str, Any], names: Names) -> Message:
+    """The daily digest of one agency (Bahasa Indonesia: agencies read it)."""
+    lang = DEFAULT_LANGUAGE
+    _ = _texts_of(lang)
+    agency = names(facts.get("agency_id"), facts.get("agency_name"))
+    day = datetime.fromisoformat(facts["day"] + "T07:00:00")
+    date = f"{day.day} {_(f'month_{day.month}')} {day.year}"
+    counts = {name: int((facts.get("counts") or {}).get(name, len(facts.get(name) or [])))
+              for name in ("new", "due_soon", "overdue")}
+    sections = []
+    for name in ("overdue", "due_soon", "new"):
+        lines = [_digest_line(line, names) for line in (facts.get(name) or [])[:DIGEST_LINES]]
+        more = counts[name] - len(lines)
+        sections.append({"title": _(f"mail_digest_{name}"), "count": counts[name], "lines": lines,
+                         "more": _("mail_digest_more") % {"count": more} if more > 0 else ""})
+    subject = _("mail_digest_subject") % {"agency": agency, "date": date, **counts}
+    model = {"lang": lang, "subject": subject,
+             "lead": _("mail_digest_lead") % {"agency": agency, "date": date,
+                                               "zone": ZONE_NAMES.get(facts.get("zone", ""), "")},
+             "sections": sections, "inbox": inbox_link(),
+             "footer": _("mail_footer") + " " + _("mail_footer_agency")}
+    text, html = _render_pair("digest", lang, model)
+    return Message(subject, text, html, lang)

@@ -19,6 +19,11 @@ ENV = {
     "AWS_DEFAULT_REGION": "ap-southeast-3", "TABLE_PREFIX": "lapor-bench-", "STAGE": "bench",
     "POWERTOOLS_METRICS_NAMESPACE": "SP4NLaporBench", "POWERTOOLS_DEV": "false",
     "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
+    # One address files everything here: the abuse limits (SPEC §11) would stop the measurements.
+    **{name: "1000000" for name in ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS",
+                                    "FILINGS_PER_DAY_PER_REPORTER", "UPLOADS_PER_HOUR_PER_ADDRESS",
+                                    "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY",
+                                    "SIGN_INS_PER_HOUR_PER_ADDRESS")},
 }
 for _var in ("DEV_ROUTES", "DEV_CLOCK_FILE", "DEV_OUTBOX_FILE", "AWS_PROFILE", "AWS_ENDPOINT_URL_DYNAMODB"):
     os.environ.pop(_var, None)

@@ -71,7 +71,6 @@ class Settings:
     # Observability.
     service_name: str = setting("POWERTOOLS_SERVICE_NAME", "sp4n-lapor")
     metrics_namespace: str = setting("POWERTOOLS_METRICS_NAMESPACE", "SP4NLapor")
-    tracing: bool = setting("TRACING_ENABLED", False)
     # Event sources and the outside world.
     complaints_stream_arn: str = setting(
         "COMPLAINTS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/complaints/stream/local")
@@ -99,6 +98,9 @@ class Settings:
     uploads_per_hour_per_address: int = setting("UPLOADS_PER_HOUR_PER_ADDRESS", 30, minimum=1)
     replies_per_hour_per_address: int = setting("REPLIES_PER_HOUR_PER_ADDRESS", 30, minimum=1)
     open311_posts_per_hour_per_key: int = setting("OPEN311_POSTS_PER_HOUR_PER_KEY", 600, minimum=1)
+    # Staff sign-in steps (password, then each challenge answer) per address; a whole office may
+    # share one address, and Cognito locks an account after repeated wrong passwords by itself.
+    sign_ins_per_hour_per_address: int = setting("SIGN_INS_PER_HOUR_PER_ADDRESS", 300, minimum=1)
     # Local stack and tests only: never set on a deployed stage.
     dev_routes: bool = setting("DEV_ROUTES", False)
     dev_clock_file: str = setting("DEV_CLOCK_FILE", "")

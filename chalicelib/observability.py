@@ -1,4 +1,4 @@
-"""Logger, metrics and (only when enabled) tracer, created once.
+"""Logger and metrics, created once.
 
 Never log a reporter's personal data, a reporter token or an API key: log tracking ids, statuses,
 agency ids and counts. ``append_keys(tracking_id=...)`` puts the tracking id on every later line of
@@ -6,9 +6,6 @@ the same request.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
-from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
@@ -18,16 +15,6 @@ from chalicelib.config import get_settings
 _settings = get_settings()
 logger = Logger(service=_settings.service_name)
 metrics = Metrics(namespace=_settings.metrics_namespace, service=_settings.service_name)
-
-
-@lru_cache(maxsize=1)
-def tracer() -> Any:
-    """The X-Ray tracer costs ~0.4 s of imports: only load it when tracing is on."""
-    if not _settings.tracing:
-        return None
-    from aws_lambda_powertools import Tracer
-
-    return Tracer(service=_settings.service_name)
 
 
 def count(name: str, value: float = 1, **dimensions: str) -> None:

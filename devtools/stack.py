@@ -55,7 +55,8 @@ def start_moto() -> tuple[object, str]:
 
 
 LOCAL_LIMITS = ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS", "FILINGS_PER_DAY_PER_REPORTER",
-                "UPLOADS_PER_HOUR_PER_ADDRESS", "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY")
+                "UPLOADS_PER_HOUR_PER_ADDRESS", "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY",
+                "SIGN_INS_PER_HOUR_PER_ADDRESS")
 
 
 def configure_environment(args: argparse.Namespace, aws_url: str, state: Path) -> dict[str, str]:

@@ -35,7 +35,8 @@ os.environ.update({
     # out of the way unless a test lowers them (tests/integration/test_limits.py).
     **{name: "100000" for name in ("FILINGS_PER_HOUR_PER_ADDRESS", "FILINGS_PER_DAY_PER_ADDRESS",
                                    "FILINGS_PER_DAY_PER_REPORTER", "UPLOADS_PER_HOUR_PER_ADDRESS",
-                                   "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY")},
+                                   "REPLIES_PER_HOUR_PER_ADDRESS", "OPEN311_POSTS_PER_HOUR_PER_KEY",
+                                   "SIGN_INS_PER_HOUR_PER_ADDRESS")},
 })
 for _var in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "USER_POOL_ID", "USER_POOL_CLIENT_ID"):
     os.environ.pop(_var, None)

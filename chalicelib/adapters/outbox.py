@@ -14,10 +14,6 @@ from chalicelib.config import get_settings
 _lock = threading.Lock()
 
 
-def enabled() -> bool:
-    return bool(get_settings().dev_outbox_file)
-
-
 def record(message: dict[str, Any]) -> None:
     path = get_settings().dev_outbox_file
     if not path:

@@ -49,10 +49,6 @@ class Agency:
     webhook_secret: str | None = field(default=None, repr=False)
     notify: str = "immediate"  # immediate | daily (SPEC §13)
 
-    @property
-    def depth(self) -> int:
-        return len(self.path) - 1
-
     def target(self) -> Target:
         return Target(self.agency_id, self.path, self.name)
 

@@ -15,6 +15,8 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain import deadlines as clock
+from chalicelib.domain import names
+from chalicelib.domain.names import Audience, Role
 from chalicelib.errors import Forbidden, InvalidTransition, Problem, ValidationFailed
 
 NATIONAL_AGENCY_ID = "kemenpanrb"
@@ -58,7 +60,7 @@ def status_label(status: str, lang: str = "id") -> str:
 class Actor:
     """Who acts: a staff member (role + agency), the reporter, or the system (forwarder, sweep)."""
 
-    role: str  # national_admin | coordinator | officer | open311 | reporter | system
+    role: str  # a names.Role
     agency_id: str | None = None
     agency_path: tuple[str, ...] = ()
     # Who exactly (SPEC §10): a signed-in account, or an API key.
@@ -66,10 +68,6 @@ class Actor:
     name: str | None = None
     key_id: str | None = None
     label: str | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role in {"national_admin", "coordinator", "officer"}
 
     @property
     def acted_by(self) -> dict[str, str | None] | None:
@@ -81,8 +79,8 @@ class Actor:
         return None
 
 
-SYSTEM = Actor("system")
-REPORTER = Actor("reporter")
+SYSTEM = Actor(Role.SYSTEM)
+REPORTER = Actor(Role.REPORTER)
 
 
 @dataclass(frozen=True)
@@ -98,7 +96,7 @@ class Event:
     note: str = ""
     # "public": anyone may see that it happened (the note only when the report is not
     # confidential); "reporter": the reporter and staff; "staff": staff only.
-    audience: str = "public"
+    audience: str = Audience.PUBLIC
     data: dict[str, Any] = field(default_factory=dict)
     # The account ({"user_id", "name"}) or API key ({"key_id", "label"}) behind a staff action.
     acted_by: dict[str, Any] | None = None
@@ -188,11 +186,11 @@ class Target:
 
 def in_scope(actor: Actor, complaint: Complaint) -> bool:
     """SPEC §1: officer = own agency; coordinator = own agency and below; national = all."""
-    if actor.role == "national_admin":
+    if actor.role == Role.NATIONAL_ADMIN:
         return True
-    if actor.role == "coordinator":
+    if actor.role == Role.COORDINATOR:
         return actor.agency_id in complaint.agency_path
-    if actor.role == "officer":
+    if actor.role == Role.OFFICER:
         return actor.agency_id == complaint.agency_id
     return False
 
@@ -332,7 +330,7 @@ def merge_duplicate(original: Complaint, duplicate: Complaint, actor: Actor, now
                             data={"duplicate": duplicate.tracking_id})]
 
 
-VERIFIERS = frozenset({"coordinator", "national_admin"})
+VERIFIERS = names.VERIFIERS
 
 
 @dataclass(frozen=True)
@@ -436,11 +434,11 @@ def reporter_reply(c: Complaint, now: datetime, note: str | None,
         c = c.evolve(reply_keys=(*c.reply_keys, reply_key)[-REPLY_KEYS_KEPT:])
     if c.status != Status.AWAITING_REPORTER:
         changed = c.evolve(updated_at=now)
-        return changed, [_event(now, "reporter_replied", REPORTER, changed, text, audience="reporter")]
+        return changed, [_event(now, "reporter_replied", REPORTER, changed, text, audience=Audience.REPORTER)]
     previous = c.paused.get("from_status", Status.SUBMITTED)
     deadlines = clock.resume(c.paused.get("remaining", {}), now, c.province_code)
     changed = c.evolve(status=previous, paused={}, deadlines=deadlines, updated_at=now)
-    return changed, [_event(now, "reporter_replied", REPORTER, changed, text, audience="reporter")]
+    return changed, [_event(now, "reporter_replied", REPORTER, changed, text, audience=Audience.REPORTER)]
 
 
 def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decision: str,
@@ -463,7 +461,7 @@ def reporter_feedback(c: Complaint, now: datetime, limits: clock.Limits, decisio
     changed = c.evolve(status=Status.IN_PROGRESS, reopens=c.reopens + 1, deadlines=deadlines,
                        updated_at=now, resolved_at=None,
                        overdue=clock.is_past(deadlines.get("resolution"), now))
-    return changed, [_event(now, "reopened", REPORTER, changed, text, audience="reporter")]
+    return changed, [_event(now, "reopened", REPORTER, changed, text, audience=Audience.REPORTER)]
 
 
 def support(c: Complaint) -> Complaint:
@@ -491,7 +489,7 @@ def _event(now: datetime, type_: str, actor: Actor, c: Complaint, note: str = ""
 
 
 def submitted_event(c: Complaint) -> Event:
-    return Event(at=c.submitted_at, type="submitted", actor_role="reporter", status=c.status,
+    return Event(at=c.submitted_at, type="submitted", actor_role=Role.REPORTER, status=c.status,
                  agency_id=c.agency_id)
 
 

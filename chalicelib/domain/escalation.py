@@ -15,6 +15,7 @@ from typing import Any
 from chalicelib.domain import workdays
 from chalicelib.domain.complaint import SYSTEM, Complaint, Event, Status
 from chalicelib.domain.deadlines import Limits
+from chalicelib.domain.names import REPORTER_RECIPIENT, agency_recipient
 from chalicelib.domain.reference import zone_of
 
 # The clock that a report in each open status is judged by.
@@ -136,7 +137,7 @@ def next_due_at(c: Complaint, now: datetime, limits: Limits) -> datetime | None:
 
 
 def _responsible(c: Complaint, clock: str) -> str:
-    return "reporter" if clock == "reporter_reply" else f"agency:{c.agency_id}"
+    return REPORTER_RECIPIENT if clock == "reporter_reply" else agency_recipient(c.agency_id)
 
 
 def apply_steps(c: Complaint, steps: list[Step], now: datetime,
@@ -165,7 +166,8 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
         elif step.kind == "overdue":
             changes["overdue"] = True
             event("overdue", f"{step.clock} deadline passed", audience="public", clock=step.clock)
-            notices.append(notice(f"agency:{c.agency_id}", "overdue", c, clock=step.clock, due=deadline.isoformat()))
+            notices.append(notice(agency_recipient(c.agency_id), "overdue", c, clock=step.clock,
+                                  due=deadline.isoformat()))
         elif step.kind == "escalation":
             level = max(level, step.level)
             if step.agency_id not in escalated_to:
@@ -175,8 +177,8 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
                   level=step.level, to_agency_id=step.agency_id)
             facts = {"clock": step.clock, "due": deadline.isoformat(), "level": step.level,
                      "to_agency_id": step.agency_id}
-            notices.append(notice(f"agency:{step.agency_id}", "escalation", c, audience="target", **facts))
-            notices.append(notice(f"agency:{c.agency_id}", "escalation", c, audience="holder", **facts))
+            notices.append(notice(agency_recipient(step.agency_id), "escalation", c, audience="target", **facts))
+            notices.append(notice(agency_recipient(c.agency_id), "escalation", c, audience="holder", **facts))
         elif step.kind == "ombudsman":
             changes["ombudsman_eligible"] = True
             event("ombudsman_eligible", "unresolved 60 days after disposition", audience="reporter")
@@ -190,7 +192,7 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
             events.append(Event(at=now, type=event_type, actor_role=SYSTEM.role, status=status,
                                 agency_id=c.agency_id, note=label))
             closed = c.evolve(status=status)
-            for recipient in ("reporter", f"agency:{c.agency_id}"):
+            for recipient in (REPORTER_RECIPIENT, agency_recipient(c.agency_id)):
                 notices.append(notice(recipient, event_type, closed, event=event_type))
     changed = c.evolve(reminders_sent=tuple(reminders), escalated_to=tuple(escalated_to),
                        escalation_level=level, updated_at=now, **changes)

@@ -19,7 +19,7 @@ EXPIRY = timedelta(days=2)  # counter items outlive their day a little, then Dyn
 class Rule:
     """``per_hour``/``per_day``: the most that one subject may do in one window (None: no limit)."""
 
-    action: str  # filing | upload | reply | open311 | support
+    action: str  # filing | upload | reply | open311 | support | sign_in
     kind: str  # address | reporter | key
     per_hour: int | None = None
     per_day: int | None = None
@@ -35,6 +35,8 @@ def rules(settings) -> dict[tuple[str, str], Rule]:
         Rule("open311", "key", settings.open311_posts_per_hour_per_key, None),
         # Supporting a report instead of filing it (SPEC §12): the filing budget, its own counter.
         Rule("support", "address", settings.filings_per_hour_per_address, settings.filings_per_day_per_address),
+        # Staff sign-in (SPEC §10): password guesses and TOTP guesses from one address.
+        Rule("sign_in", "address", settings.sign_ins_per_hour_per_address, None),
     ]
     return {(rule.action, rule.kind): rule for rule in found}
 

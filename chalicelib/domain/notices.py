@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.escalation import Notice, notice
+from chalicelib.domain.names import agency_recipient
 
 # Events an agency is told about when they happen to a report it holds (and it did not cause).
 AGENCY_EVENTS = frozenset({"forwarded", "returned", "reporter_replied", "reopened", "accepted", "queued"})
@@ -32,7 +33,7 @@ def for_change(before: Complaint | None, after: Complaint, events: list[Event]) 
     notices: list[Notice] = []
     for event in events:
         if event.type in AGENCY_EVENTS and event.actor_agency_id != after.agency_id:
-            notices.append(notice(f"agency:{after.agency_id}", event.type, after, **_facts(event)))
+            notices.append(notice(agency_recipient(after.agency_id), event.type, after, **_facts(event)))
     if after.reporter_email and before is not None:
         told = [event for event in events if event.type in REPORTER_EVENTS]
         if told:  # one message per change: the last thing that happened says where it stands

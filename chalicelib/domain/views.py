@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.domain.complaint import STATUS_LABELS, Complaint, Event, status_label
+from chalicelib.domain.names import AUDIENCE_ORDER, Audience, Role
 from chalicelib.domain.reference import CATEGORIES, KINDS
 
 _CATEGORY_LABELS = {c.code: c.label_id for c in CATEGORIES}
@@ -112,8 +113,7 @@ def event_view(e: Event, audience: str, confidential: bool, details: bool = Fals
     """One timeline line for ``audience`` (public | reporter | staff), or None if hidden. With
     ``details`` (the tracking page), a system step also carries its clock, level and target, so the
     page says it in words rather than showing the note the system wrote for staff."""
-    order = {"public": 0, "reporter": 1, "staff": 2}
-    if order[e.audience] > order[audience]:
+    if AUDIENCE_ORDER[Audience(e.audience)] > AUDIENCE_ORDER[Audience(audience)]:
         return None
     show_note = audience != "public" or not confidential
     line = {
@@ -121,7 +121,7 @@ def event_view(e: Event, audience: str, confidential: bool, details: bool = Fals
         "type": e.type,
         "status": e.status,
         "status_label": status_label(e.status) if e.status in STATUS_LABELS else None,
-        "actor": e.actor_role if e.actor_role in {"reporter", "system"} else "agency",
+        "actor": e.actor_role if e.actor_role in {Role.REPORTER, Role.SYSTEM} else "agency",
         "agency_id": e.agency_id,
         "note": (e.note or None) if show_note else None,
     }
@@ -130,7 +130,7 @@ def event_view(e: Event, audience: str, confidential: bool, details: bool = Fals
         line["actor_agency_id"] = e.actor_agency_id
         line["acted_by"] = e.acted_by
         line["data"] = e.data
-    elif details and e.actor_role == "system":
+    elif details and e.actor_role == Role.SYSTEM:
         line["details"] = {k: e.data[k] for k in PAGE_DETAILS if k in e.data}
     return line
 

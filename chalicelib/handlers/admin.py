@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
+from chalicelib.domain.names import Role
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor
 from chalicelib.handlers.middleware import endpoint
@@ -13,7 +14,7 @@ admin = lazy("chalicelib.services.admin")
 directory = lazy("chalicelib.services.directory")
 keys = lazy("chalicelib.services.keys")
 bp = Blueprint(__name__)
-ADMIN = ("national_admin",)
+ADMIN = (Role.NATIONAL_ADMIN,)
 
 
 def _admin() -> None:

@@ -21,12 +21,12 @@ from chalice.app import Request
 
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
+from chalicelib.domain.names import STAFF_ROLES
 from chalicelib.errors import CsrfFailed, DomainError, Forbidden, Unauthorized, transient_code, unavailable
 from chalicelib.lazy import lazy
 
 keys = lazy("chalicelib.services.keys")
 sessions = lazy("chalicelib.services.sessions")
-STAFF_ROLES = ("national_admin", "coordinator", "officer")
 SESSION_COOKIE = "__Host-lapor-staff"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -37,17 +37,20 @@ def signed_in_or_challenge(result):
 @bp.route("/staff/session", methods=["POST"], content_types=http.ANY)
 @endpoint
 def sign_in():
-    form = accounts.parse(accounts.SignIn, http.json_object(bp.current_request))
-    return signed_in_or_challenge(sessions.start(form.email, form.password, now=clock.now()))
+    request = bp.current_request
+    form = accounts.parse(accounts.SignIn, http.json_object(request))
+    return signed_in_or_challenge(sessions.start(form.email, form.password, now=clock.now(),
+                                                 source=http.source_ip(request)))
 
 
 @bp.route("/staff/session/challenge", methods=["POST"], content_types=http.ANY)
 @endpoint
 def answer_challenge():
-    form = accounts.parse(accounts.ChallengeAnswer, http.json_object(bp.current_request))
+    request = bp.current_request
+    form = accounts.parse(accounts.ChallengeAnswer, http.json_object(request))
     return signed_in_or_challenge(sessions.answer(form.challenge_session, form.challenge,
                                                   new_password=form.new_password, code=form.code,
-                                                  now=clock.now()))
+                                                  now=clock.now(), source=http.source_ip(request)))
 
 
 @bp.route("/staff/session", methods=["GET"])

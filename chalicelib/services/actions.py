@@ -23,6 +23,7 @@ from chalicelib.domain.complaint import (
     merge_duplicate,
     returns_destination,
 )
+from chalicelib.domain.names import Role
 from chalicelib.errors import Forbidden, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, participation, reports, store
@@ -54,7 +55,7 @@ def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None, str | Non
 def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
     if agency is None:
         raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
-    if actor.role != "national_admin" and actor.agency_id not in agency.path:
+    if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in agency.path:
         raise Forbidden("you can only forward to your own agency or an agency below it")
     return agency.target()
 

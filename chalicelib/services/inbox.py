@@ -21,6 +21,7 @@ from pynamodb.exceptions import QueryError
 from chalicelib.adapters import clock
 from chalicelib.domain import stats, views
 from chalicelib.domain.complaint import Actor, Complaint, Status
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import CATEGORY_CODES, WIB
 from chalicelib.errors import BadRequest, ValidationFailed, transient_code, unavailable
 from chalicelib.models import ComplaintModel
@@ -34,9 +35,9 @@ MAX_PAGES_PER_REQUEST = 3
 
 
 def _index_for(actor: Actor) -> tuple[Any, str]:
-    if actor.role == "national_admin":
+    if actor.role == Role.NATIONAL_ADMIN:
         return SCOPE_INDEXES[0], actor.agency_path[0] if actor.agency_path else actor.agency_id
-    if actor.role == "coordinator":
+    if actor.role == Role.COORDINATOR:
         depth = max(0, len(actor.agency_path) - 1)
         if depth < len(SCOPE_INDEXES):
             return SCOPE_INDEXES[depth], actor.agency_id

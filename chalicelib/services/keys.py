@@ -11,13 +11,14 @@ from pynamodb.exceptions import DoesNotExist, GetError
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
+from chalicelib.domain.names import KEY_ROLES, Role
 from chalicelib.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
 from chalicelib.lazy import lazy
 from chalicelib.models import AgencyModel, ApiKeyModel
 
 participation = lazy("chalicelib.services.participation")
 
-ROLES = ("national_admin", "coordinator", "officer", "open311")
+ROLES = KEY_ROLES
 KEY_FORMAT = re.compile(r"^lpr_[a-z0-9]{8,16}_[A-Za-z0-9_\-]{32,64}$")  # 8: keys issued before 64-bit ids
 
 
@@ -38,7 +39,7 @@ def issue(role: str, agency_id: str, label: str | None = None) -> dict[str, Any]
         agency = AgencyModel.get(agency_id)
     except DoesNotExist:
         raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"}) from None
-    if role == "national_admin" and agency.level != "national":
+    if role == Role.NATIONAL_ADMIN and agency.level != "national":
         raise ValidationFailed("bad agency", fields={"agency_id": "a national_admin belongs to the national agency"})
     key_id = _unused_key_id()
     key = f"lpr_{key_id}_{secrets.token_urlsafe(32)}"

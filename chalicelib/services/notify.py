@@ -21,6 +21,7 @@ from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
 from chalicelib.domain import digest
 from chalicelib.domain.complaint import Event
+from chalicelib.domain.names import Delivery
 from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
@@ -86,7 +87,7 @@ def _claim(row: NotificationModel, now: datetime) -> bool:
     try:
         row.update(actions=[NotificationModel.attempts.set(attempts + 1),
                             NotificationModel.next_attempt_at.set(utc_key(now + timedelta(seconds=CLAIM_SECONDS)))],
-                   condition=(NotificationModel.attempts == attempts) & (NotificationModel.state == "pending"))
+                   condition=(NotificationModel.attempts == attempts) & (NotificationModel.state == Delivery.PENDING))
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -100,7 +101,7 @@ def _event(now: datetime, type_: str, note: str, data: dict[str, Any]) -> Event:
 
 def deliver(row: NotificationModel) -> str:
     """One attempt at one notification. Returns its state afterwards."""
-    if row.state != "pending":
+    if row.state != Delivery.PENDING:
         return row.state
     now = clock.now()
     if not _claim(row, now):
@@ -125,17 +126,17 @@ def deliver(row: NotificationModel) -> str:
     payload = {**(row.payload or {}), "delivered": sorted(done)}
     actions = [NotificationModel.payload.set(payload)]
     if not errors:
-        state = "delivered"
+        state = Delivery.DELIVERED
         actions += [NotificationModel.retry_pk.remove(), NotificationModel.next_attempt_at.remove()]
     elif attempt >= get_settings().notification_max_attempts:
-        state = "dead_lettered"
+        state = Delivery.DEAD_LETTERED
         actions += [NotificationModel.retry_pk.remove(), NotificationModel.next_attempt_at.remove(),
                     NotificationModel.last_error.set("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))]
         events.append(_event(now, "notification_failed",
                              f"{', '.join(sorted(errors))} → {who}: gave up after {attempt} attempts",
                              {"channels": sorted(errors), "recipient": row.recipient, "kind": row.kind}))
     else:
-        state = "pending"
+        state = Delivery.PENDING
         gap = BACKOFF_MINUTES[min(attempt - 1, len(BACKOFF_MINUTES) - 1)]
         actions += [NotificationModel.next_attempt_at.set(utc_key(now + timedelta(minutes=gap))),
                     NotificationModel.last_error.set("; ".join(f"{k}: {v}" for k, v in sorted(errors.items())))]
@@ -154,12 +155,12 @@ def deliver(row: NotificationModel) -> str:
     except (TransactWriteError, StaleVersion, ServiceUnavailable):
         logger.warning("notification outcome not recorded; the retry job will try again")
         return "unrecorded"
-    if state == "dead_lettered":
+    if state == Delivery.DEAD_LETTERED:
         deadletter.send({"tracking_id": row.tracking_id, "notification_id": row.notification_id,
                          "recipient": row.recipient, "kind": row.kind, "errors": errors, "at": iso(now)})
         count("NotificationDeadLettered")
         logger.error("notification dead-lettered", extra={"channels": sorted(errors), "kind": row.kind})
-    elif state == "delivered":
+    elif state == Delivery.DELIVERED:
         count("NotificationDelivered")
     else:
         logger.warning("notification failed; will retry", extra={"channels": sorted(errors), "attempt": attempt})
@@ -195,6 +196,6 @@ def retry_due(limit: int = 200) -> dict[str, int]:
 def redrive(tracking_id: str, notification_id: str) -> None:
     """Operations: put a dead-lettered notification back in line for delivery."""
     row = NotificationModel.get(tracking_id, notification_id)
-    row.update(actions=[NotificationModel.state.set("pending"), NotificationModel.attempts.set(0),
+    row.update(actions=[NotificationModel.state.set(Delivery.PENDING), NotificationModel.attempts.set(0),
                         NotificationModel.retry_pk.set("retry"),
                         NotificationModel.next_attempt_at.set(utc_key(clock.now()))])

@@ -1,7 +1,7 @@
 """Staff sign-in (SPEC §10): the use cases shared by the JSON API and the console pages.
 
-    start(email, password, *, now)                        -> StaffSession | Challenge
-    answer(challenge_session, challenge, *, new_password=None, code=None, now)
+    start(email, password, *, now, source=None)           -> StaffSession | Challenge
+    answer(challenge_session, challenge, *, new_password=None, code=None, now, source=None)
                                                           -> StaffSession | Challenge
     resolve(cookie_value, *, now)                         -> StaffSession   (or raises Unauthorized)
     end(cookie_value)                                     -> None
@@ -54,6 +54,7 @@ from chalicelib.errors import (
 from chalicelib.models import AgencyModel, SessionModel
 from chalicelib.models.session import CHALLENGE, SESSION
 from chalicelib.observability import logger
+from chalicelib.services import limits
 
 CHALLENGES = ("NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA")
 CHALLENGE_MINUTES = 3  # Cognito's own challenge session lives 3 minutes
@@ -126,8 +127,10 @@ def _storage_error(error: Exception) -> Exception:
 
 # -- sign-in -------------------------------------------------------------------------------------
 
-def start(email: str, password: str, *, now: datetime) -> StaffSession | Challenge:
-    """Step one: e-mail and password. A wrong e-mail or password is the same 401."""
+def start(email: str, password: str, *, now: datetime, source: str | None = None) -> StaffSession | Challenge:
+    """Step one: e-mail and password. A wrong e-mail or password is the same 401. ``source`` (the
+    address API Gateway saw) counts against the sign-in limit: 429 ``rate_limited`` beyond it."""
+    limits.hit("sign_in", "address", source, now)
     try:
         result = cognito.initiate(email, password)
     except Exception as error:
@@ -136,14 +139,16 @@ def start(email: str, password: str, *, now: datetime) -> StaffSession | Challen
 
 
 def answer(challenge_session: str, challenge: str, *, new_password: str | None = None,
-           code: str | None = None, now: datetime) -> StaffSession | Challenge:
-    """Answer the step ``challenge`` of the sign-in that ``challenge_session`` names."""
+           code: str | None = None, now: datetime, source: str | None = None) -> StaffSession | Challenge:
+    """Answer the step ``challenge`` of the sign-in that ``challenge_session`` names (``source``
+    counts against the sign-in limit, like ``start``)."""
     if challenge not in CHALLENGES:
         raise ValidationFailed("unknown challenge", fields={"challenge": f"one of {', '.join(CHALLENGES)}"})
     if challenge == "NEW_PASSWORD_REQUIRED" and not new_password:
         raise ValidationFailed("new_password is required", fields={"new_password": "required"})
     if challenge != "NEW_PASSWORD_REQUIRED" and not (code and re.fullmatch(r"\d{6}", code)):
         raise ValidationFailed("the code has 6 digits", fields={"code": "6 digits from the authenticator app"})
+    limits.hit("sign_in", "address", source, now)
     if not isinstance(challenge_session, str) or not TOKEN.match(challenge_session):
         raise Unauthorized(SIGN_IN_AGAIN)
     pending = _claim(challenge_session, challenge, now)

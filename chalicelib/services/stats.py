@@ -22,6 +22,7 @@ from pynamodb.exceptions import DoesNotExist, QueryError
 from chalicelib.adapters import clock
 from chalicelib.domain import stats
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Actor, Complaint
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIT
 from chalicelib.errors import Forbidden, ServiceUnavailable, ValidationFailed
 from chalicelib.models import AgencyModel, ComplaintModel, StatModel
@@ -143,7 +144,7 @@ def children_of(agency_id: str) -> Iterator[AgencyModel]:
 
 def _root_for(actor: Actor, agency_id: str | None) -> dict[str, Any]:
     wanted = agency_id or actor.agency_id
-    if actor.role == "officer" and wanted != actor.agency_id:
+    if actor.role == Role.OFFICER and wanted != actor.agency_id:
         raise Forbidden("an officer sees the scorecard of their own agency only")
     found = _agency(wanted or "")
     if found is None:
@@ -151,7 +152,7 @@ def _root_for(actor: Actor, agency_id: str | None) -> dict[str, Any]:
             raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
         raise Forbidden("your key's agency no longer exists")
     root = _describe(found)
-    if actor.role != "national_admin" and actor.agency_id not in root["path"]:
+    if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in root["path"]:
         raise Forbidden("that agency is outside your scope")
     return root
 
@@ -166,7 +167,7 @@ def agency_scorecards(actor: Actor, *, agency_id: str | None = None, start: str 
     parse_sort(sort)
     first, last = stats.date_range(start, end, today())
     root = _root_for(actor, agency_id)
-    if actor.role == "officer":
+    if actor.role == Role.OFFICER:
         scope = f"agency:{root['agency_id']}"
         days = read_many([scope], first, last)[scope]
         row = scorecard(root, scope, days)

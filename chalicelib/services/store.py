@@ -20,6 +20,7 @@ from chalicelib.config import get_settings
 from chalicelib.domain import escalation, stats
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.deadlines import Limits
+from chalicelib.domain.names import Delivery
 from chalicelib.errors import (
     TRANSIENT_CODES,
     NotFound,
@@ -133,7 +134,7 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     for seq, notice in enumerate(notices):
         rows.append(NotificationModel(
             tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", channel="pending",
-            recipient=notice.recipient, kind=notice.kind, state="pending", attempts=0,
+            recipient=notice.recipient, kind=notice.kind, state=Delivery.PENDING, attempts=0,
             created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
             payload={"subject": notice.subject, "text": notice.text, "facts": notice.facts},
         ))

@@ -284,3 +284,29 @@ def test_racing_answers_to_one_challenge_make_one_session(accounts):
     signed_in = [r for r in results if isinstance(r, sessions.StaffSession)]
     assert len(signed_in) == 1 and len(results) == 5
     assert all(isinstance(r, Unauthorized) for r in results if r is not signed_in[0])
+
+
+def test_sign_in_attempts_from_one_address_are_limited(client, accounts, monkeypatch, clock_at):
+    import dataclasses
+    import secrets
+    from datetime import UTC, datetime
+
+    from chalicelib.config import get_settings
+    from chalicelib.services import limits
+
+    # Given a limit of 3 sign-in steps an hour per address, in a fresh hour
+    settings = dataclasses.replace(get_settings(), sign_ins_per_hour_per_address=3)
+    monkeypatch.setattr(limits, "get_settings", lambda: settings)
+    clock_at(datetime(2032, 1, 1, tzinfo=UTC) + timedelta(days=secrets.randbelow(3000), hours=3, minutes=5))
+    account = accounts.account("officer", DINKES_MKS)
+    # When someone guesses passwords: three answers, then 429 with Retry-After, even for the right one
+    guesses = [post(client, "/staff/session", {"email": account["email"], "password": f"Tebakan-{n}-2026"})
+               for n in range(3)]
+    assert [g.status_code for g in guesses] == [401, 401, 401]
+    limited = post(client, "/staff/session", {"email": account["email"], "password": account["password"]})
+    assert limited.status_code == 429 and body(limited)["error"]["code"] == "rate_limited"
+    assert int(limited.headers["Retry-After"]) > 0
+    # and TOTP guesses count the same
+    answer = post(client, "/staff/session/challenge", {"challenge_session": "A" * 43, "challenge": "SOFTWARE_TOKEN_MFA",
+                                                       "code": "123456"})
+    assert answer.status_code == 429

@@ -27,10 +27,10 @@ def test_the_domain_limits_take_their_defaults_from_the_settings():
 
 
 def test_values_from_the_environment_are_parsed_by_type():
-    s = load_settings({"VERIFICATION_DAYS": " 7 ", "DEV_ROUTES": "on", "TRACING_ENABLED": "FALSE",
+    s = load_settings({"VERIFICATION_DAYS": " 7 ", "DEV_ROUTES": "on",
                        "TABLE_PREFIX": "x-", "AWS_REGION": "ap-southeast-1"})
-    assert (s.verification_days, s.dev_routes, s.tracing, s.table_prefix, s.region) == (7, True, False, "x-",
-                                                                                         "ap-southeast-1")
+    assert (s.verification_days, s.dev_routes, s.table_prefix, s.region) == (7, True, "x-", "ap-southeast-1")
+    assert load_settings({"DEV_ROUTES": "FALSE"}).dev_routes is False
     assert load_settings({"AWS_DEFAULT_REGION": "ap-southeast-3", "AWS_REGION": "us-east-1"}).region == "ap-southeast-3"
 
 

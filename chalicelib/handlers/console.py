@@ -48,6 +48,14 @@ bp = Blueprint(__name__)
 MANAGERS = ("national_admin", "coordinator")
 ADMIN = ("national_admin",)
 TRACKING_ID = re.compile(r"^LPR-[0-9A-Z]{4}-[0-9A-Z]{4}$")
+ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")  # an account's user_id, a key's key_id
+
+
+def _id_field(form: dict[str, str], name: str) -> str:
+    value = form.get(name, "")
+    if not ID.match(value):
+        raise ValidationFailed(f"bad {name}", fields={name: "unknown"})
+    return value
 
 
 # -- plumbing -------------------------------------------------------------------------------------
@@ -78,6 +86,15 @@ def _page(visit, template: str, status: int = 200, **context: Any) -> Response:
     response = http.html(pages.page(visit, template, **context), status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _agency_param(value: str | None) -> str | None:
+    """An agency id from a link or a form: a slug, or 422 (never a DynamoDB key it would refuse)."""
+    from chalicelib.domain.agencies import SLUG
+
+    if value and not SLUG.match(value):
+        raise ValidationFailed("unknown agency", fields={"agency": "unknown agency"})
+    return value or None
 
 
 def _redirect(location: str, headers: dict[str, str] | None = None) -> Response:
@@ -229,6 +246,7 @@ def _listing_context(visit, listing, params: dict[str, str], queue: bool) -> dic
 def _listing(queue: bool) -> Response:
     visit = _visit(roles=MANAGERS if queue else STAFF_ROLES)
     params = dict(visit.params)
+    _agency_param(params.get("agency"))
     wanted = (params.get("q") or "").strip().upper()
     if wanted:
         if TRACKING_ID.match(wanted):
@@ -309,7 +327,7 @@ def dashboard_page():
     visit = _visit()
     params = visit.params
     try:
-        answer = stats.agency_scorecards(visit.actor, agency_id=params.get("agency") or None,
+        answer = stats.agency_scorecards(visit.actor, agency_id=_agency_param(params.get("agency")),
                                          start=params.get("from") or None, end=params.get("to") or None,
                                          sort=params.get("sort") or None)
     except ValidationFailed as error:
@@ -323,7 +341,7 @@ def dashboard_page():
 
 def _users_page(visit, status: int = 200, **context: Any) -> Response:
     agencies = console.agencies_in_scope(visit.actor)
-    wanted = visit.params.get("agency") or context.pop("agency", None) or visit.actor.agency_id
+    wanted = _agency_param(visit.params.get("agency") or context.pop("agency", None)) or visit.actor.agency_id
     listed = users.list_accounts(visit.actor, wanted)
     context.setdefault("errors", {})
     context.setdefault("values", {})
@@ -348,7 +366,7 @@ def users_action():
             created = users.create(visit.actor, {k: form.get(k, "") for k in ("email", "name", "role", "agency_id")},
                                    now=clock.now())
             return _users_page(visit, 201, agency=form.get("agency_id"), created=created)
-        user_id = form.get("user_id", "")
+        user_id = _id_field(form, "user_id")
         if operation == "reset_mfa":
             done = users.reset_mfa(visit.actor, user_id, now=clock.now())
         elif operation in ("disable", "enable"):
@@ -374,7 +392,7 @@ def keys_page():
 
 
 def _keys_page(visit, status: int = 200, **context: Any) -> Response:
-    agency_id = context.pop("agency", None) or visit.params.get("agency") or visit.actor.agency_id
+    agency_id = _agency_param(context.pop("agency", None) or visit.params.get("agency")) or visit.actor.agency_id
     listed = admin.list_keys(agency_id)["keys"]
     context.setdefault("errors", {})
     context.setdefault("values", {})
@@ -390,7 +408,7 @@ def keys_action():
     visit = _visit(form, roles=ADMIN)
     try:
         if form.get("operation") == "revoke":
-            keys.revoke(form.get("key_id", ""))
+            keys.revoke(_id_field(form, "key_id"))
             return _keys_page(visit, agency=form.get("agency_id"), revoked=form.get("key_id"))
         issued = admin.issue_key({"role": form.get("role"), "agency_id": form.get("agency_id"),
                                   "label": form.get("label") or None})
@@ -414,7 +432,7 @@ def agencies_page():
 def _agency_page(visit, agency_id: str, status: int = 200, **context: Any) -> Response:
     from chalicelib.services import directory
 
-    agency = directory.agency_detail(agency_id)
+    agency = directory.agency_detail(_agency_param(agency_id) or "")
     context.setdefault("errors", {})
     return _page(visit, "console/agency.html", status, agency=agency, **context)
 
@@ -430,6 +448,7 @@ def agency_page(agency_id: str):
 def agency_update(agency_id: str):
     form = _form()
     visit = _visit(form, roles=ADMIN)
+    _agency_param(agency_id)
     changes: dict[str, Any] = {
         "emails": [e.strip() for e in re.split(r"[\s,;]+", form.get("emails", "")) if e.strip()],
         "webhook_url": form.get("webhook_url", "").strip() or None,
@@ -453,8 +472,16 @@ def rules_page():
     return _rules_page(visit, visit.params.get("region", ""))
 
 
+def _rules_region(region: str) -> str:
+    from chalicelib.domain.reference import regions
+
+    if region and region not in regions().provinces and region not in regions().regencies:
+        raise ValidationFailed("unknown region", fields={"region": "unknown region"})
+    return region
+
+
 def _rules_page(visit, region: str, status: int = 200, **context: Any) -> Response:
-    region = region.strip()
+    region = _rules_region(region.strip())
     listed = admin.list_rules(region)["routing_rules"] if region else []
     context.setdefault("errors", {})
     context.setdefault("values", {})
@@ -469,6 +496,7 @@ def rules_action():
     form = _form()
     visit = _visit(form, roles=ADMIN)
     region = form.get("region_code", "")
+    _rules_region(region)
     try:
         if form.get("operation") == "delete":
             admin.delete_rule(region, form.get("category", ""))

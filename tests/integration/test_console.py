@@ -183,3 +183,43 @@ def test_an_api_key_is_issued_and_shown_once(client, staff):
 def test_pages_carry_no_inline_script(client, staff, path):
     html = text_of(page(client, staff, path))
     assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
+
+
+@pytest.mark.parametrize(("path", "fields"), [
+    ("/staff?agency=" + "x" * 3000, None),
+    ("/staff?agency=NOT%20A%20SLUG&sort=urgent&page=-3", None),
+    ("/staff?status=lost&from=2026-13-45&cursor=%7B%7D", None),
+    ("/staff/dashboard?agency=" + "y" * 300, None),
+    ("/staff/admin/keys?agency=" + "z" * 3000, None),
+    ("/staff/admin/rules?region=" + "9" * 3000, None),
+    ("/staff/admin/agencies/" + "a" * 300, None),
+    ("/staff/reports/" + "L" * 300, None),
+    ("/staff/admin/keys", {"operation": "revoke", "key_id": "k" * 3000}),
+    ("/staff/admin/rules", {"operation": "delete", "region_code": "r" * 3000, "category": "health"}),
+    ("/staff/admin/agencies/" + "b" * 300, {"emails": "a@b.id"}),
+    ("/staff/reports/LPR-2345-6789", {"action": "forward", "agency_id": "q" * 3000, "version": "1"}),
+])
+def test_junk_in_any_parameter_is_a_4xx_page_never_a_500(client, staff, path, fields):
+    national = {"role": "national_admin", "agency": "kemenpanrb"}
+    response = page(client, staff, path, **national) if fields is None else post(client, staff, path, fields,
+                                                                                   **national)
+    assert 400 <= response.status_code < 500, (response.status_code, text_of(response)[:300])
+    assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_users_page_refuses_junk_user_ids(client, staff):
+    response = post(client, staff, "/staff/admin/users", {"operation": "disable", "user_id": "u" * 3000})
+    assert response.status_code == 422
+
+
+def test_the_national_admin_edits_an_agencys_contacts(client, staff):
+    national = {"role": "national_admin", "agency": "kemenpanrb"}
+    path = f"/staff/admin/agencies/{PUPR_MKS}"
+    saved = post(client, staff, path, {"emails": "pupr@makassarkota.go.id\nhumas.pupr@makassarkota.go.id",
+                                       "webhook_url": "", "notify": "daily"}, **national)
+    assert saved.status_code == 303
+    html = text_of(page(client, staff, path + "?saved=1", **national))
+    assert "humas.pupr@makassarkota.go.id" in element(html, "emails") and 'id="notify-daily" name="notify" ' \
+        'value="daily" checked' in html
+    refused = post(client, staff, path, {"emails": "not-an-address", "notify": "daily"}, **national)
+    assert refused.status_code == 422 and element(text_of(refused), "error-emails")

@@ -102,6 +102,12 @@ def evaluation(days: int, work: Path) -> dict[str, Any]:
     return json.loads(out.read_text())
 
 
+def pages(runs: int, work: Path) -> dict[str, Any]:
+    out = work / "pages.json"
+    _child(["bench.pages", str(out), "--runs", str(runs)], work / "pages.log")
+    return json.loads(out.read_text())
+
+
 def package_size(rebuild: bool) -> dict[str, Any]:
     path = ROOT / "build" / "deployment.zip"
     if rebuild or not path.exists():
@@ -190,6 +196,15 @@ def rows(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             out.append((f"{run['name']} ({set_up['agencies']} agencies, {set_up['days']} days of counters)",
                         f"{run['wall_s']:.1f} s, {run['total']} calls ({run['by_operation'].get('Query', 0)} Query), "
                         f"{run['scans']} Scan", "<= 29 s, no Scan", _ok(run["wall_s"] <= 29 and not run["scans"])))
+    if "pages" in results and "pages" in results["pages"]:  # issue 15: a first visit on Slow 3G, in Chromium
+        for path, page in results["pages"]["pages"].items():
+            goal = page.get("goal") or {}
+            plain = page["identity"]
+            out.append((f"{path} on Slow 3G (2 s RTT, 400 kb/s), first visit: transferred / first paint",
+                        f"{page['kb']:.1f} KB / {page['fcp_s']:.2f} s (uncompressed {plain['bytes'] / 1024:.1f} KB"
+                        f" / {plain['fcp_s']:.2f} s)",
+                        f"<= {goal['kb']:.0f} KB / <= {goal['fcp_s']:.1f} s" if goal else "-",
+                        _ok(page["kb"] <= goal["kb"] and page["fcp_s"] <= goal["fcp_s"]) if goal else ""))
     pkg = results["package"]
     out.append(("deployment package, zipped", f"{pkg['zipped_mb']:.1f} MB", "<= 50 MB", _ok(pkg["zipped_mb"] <= 50)))
     out.append(("deployment package, unzipped", f"{pkg['unzipped_mb']:.1f} MB", "<= 250 MB",
@@ -239,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
              ("api_load", lambda: api_load(args.requests, work)),
              ("places", lambda: locate(work)),
              ("evaluation", lambda: evaluation(30 if args.quick else 365, work)),
+             ("pages", lambda: pages(1 if args.quick else 3, work)),
              ("package", lambda: package_size(args.rebuild_package)))
     if args.only:
         kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}

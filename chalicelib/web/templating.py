@@ -96,7 +96,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.install_gettext_callables(_, _n, newstyle=True)  # type: ignore[attr-defined]
-    env.globals.update(asset=assets.url, in_lang=in_lang, has_text=has, langs=LANGS)
+    env.globals.update(asset=assets.url, inline_asset=assets.read, in_lang=in_lang, has_text=has, langs=LANGS)
     env.filters.update({name: speaking(getattr(text, name)) for name in text.FILTERS})
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":"), "sort_keys": False}
     return env

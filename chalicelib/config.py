@@ -34,6 +34,7 @@ TABLES = (
     "users",
     "limits",
     "uploads",
+    "addresses",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -77,6 +78,10 @@ class Settings:
     notifications_stream_arn: str = setting(
         "NOTIFICATIONS_STREAM_ARN", "arn:aws:dynamodb:ap-southeast-3:000000000000:table/notifications/stream/local")
     sender_email: str = setting("SENDER_EMAIL", "no-reply@lapor.example.go.id")
+    # SES reports bounces and complaints through this configuration set to the SNS topic the
+    # ses_events function reads (SPEC §11: the suppression list). Empty: no configuration set.
+    ses_configuration_set: str = setting("SES_CONFIGURATION_SET", "")
+    ses_events_topic: str = setting("SES_EVENTS_TOPIC", "sp4n-lapor-local-ses-events")
     # Where people open the pages: every link in a message starts here (SPEC §13).
     public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
     # Staff accounts (SPEC §10): the Cognito user pool and its server-side app client; sessions.

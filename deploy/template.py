@@ -37,6 +37,7 @@ FUNCTIONS = {
     "sweep": "Sweep",
     "retry_notifications": "RetryNotifications",
     "send_digests": "SendDigests",
+    "ses_events": "SesEvents",
 }
 # Which table's stream each stream function reads, and where a batch that keeps failing goes.
 STREAMS = {
@@ -180,6 +181,7 @@ def _environment() -> dict[str, Any]:
         "NOTIFICATIONS_DLQ": {"Fn::GetAtt": ["NotificationsDeadLetterQueue", "QueueName"]},
         "ATTACHMENTS_BUCKET": {"Ref": "AttachmentsBucket"},
         "SENDER_EMAIL": {"Ref": "SenderEmail"},
+        "SES_CONFIGURATION_SET": {"Ref": "SesConfigurationSet"},
         "USER_POOL_ID": {"Ref": "StaffUserPool"},
         "USER_POOL_CLIENT_ID": {"Ref": "StaffUserPoolClient"},
     }
@@ -342,6 +344,8 @@ def build(stage: str) -> dict[str, Any]:
                 f"{name} is falling behind its stream", "AWS/Lambda", "IteratorAge",
                 ("FunctionName", {"Ref": lid}), threshold=300_000, statistic="Maximum")
         resources[lid] = {"Properties": function}
+        if name == "ses_events":  # its SNS subscription needs the topic first
+            resources[lid]["DependsOn"] = ["SesEventsTopic"]
         resources[f"{lid}ErrorsAlarm"] = _alarm(f"{name} failed", "AWS/Lambda", "Errors",
                                                 ("FunctionName", {"Ref": lid}))
 
@@ -350,6 +354,7 @@ def build(stage: str) -> dict[str, Any]:
     resources["RestAPI"] = {"Properties": {"DefinitionBody": {
         "x-amazon-apigateway-gateway-responses": _gateway_responses()}}}
     resources.update(web_acl(prefix))
+    resources.update(ses_events(prefix, env))
 
     return {
         "Parameters": {
@@ -412,6 +417,27 @@ def web_acl(prefix: str) -> dict[str, Any]:
         "ApiWebAclAssociation": {"Type": "AWS::WAFv2::WebACLAssociation", "DependsOn": ["RestAPIapiStage"],
                                  "Properties": {"ResourceArn": {"Fn::Sub": STAGE_ARN},
                                                 "WebACLArn": {"Fn::GetAtt": ["ApiWebAcl", "Arn"]}}},
+    }
+
+
+def ses_events(prefix: str, env: dict[str, str]) -> dict[str, Any]:
+    """SES bounce and complaint events → an SNS topic → the ses_events function, which keeps the
+    suppression list (SPEC §11). Mail is sent through the configuration set (SES_CONFIGURATION_SET)."""
+    return {
+        "SesConfigurationSet": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": f"{prefix}mail"}},
+        "SesEventsTopic": {"Type": "AWS::SNS::Topic", "Properties": {
+            "TopicName": env.get("SES_EVENTS_TOPIC", f"{prefix}ses-events"), "KmsMasterKeyId": "alias/aws/sns"}},
+        "SesEventsTopicPolicy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
+            "Topics": [{"Ref": "SesEventsTopic"}],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Sid": "SesPublishes", "Effect": "Allow", "Principal": {"Service": "ses.amazonaws.com"},
+                "Action": "sns:Publish", "Resource": {"Ref": "SesEventsTopic"},
+                "Condition": {"StringEquals": {"AWS:SourceAccount": {"Ref": "AWS::AccountId"}}}}]}}},
+        "SesBounceAndComplaintEvents": {"Type": "AWS::SES::ConfigurationSetEventDestination", "Properties": {
+            "ConfigurationSetName": {"Ref": "SesConfigurationSet"},
+            "EventDestination": {"Name": "bounces-and-complaints", "Enabled": True,
+                                 "MatchingEventTypes": ["bounce", "complaint"],
+                                 "SnsDestination": {"TopicARN": {"Ref": "SesEventsTopic"}}}}},
     }
 
 

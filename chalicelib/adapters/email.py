@@ -13,10 +13,13 @@ def send(to: list[str], subject: str, text: str, *, tracking_id: str, recipient:
     body = {"Text": {"Data": text, "Charset": "UTF-8"}}
     if html:
         body["Html"] = {"Data": html, "Charset": "UTF-8"}
+    settings = get_settings()
+    extra = {"ConfigurationSetName": settings.ses_configuration_set} if settings.ses_configuration_set else {}
     response = client("ses").send_email(
-        Source=get_settings().sender_email,
+        Source=settings.sender_email,
         Destination={"ToAddresses": to},
         Message={"Subject": {"Data": subject, "Charset": "UTF-8"}, "Body": body},
+        **extra,
     )
     outbox.record({"channel": "email", "tracking_id": tracking_id, "recipient": recipient, "to": to,
                    "subject": subject, "text": text, "html": html, "message_id": response.get("MessageId")})

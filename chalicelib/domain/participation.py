@@ -36,6 +36,11 @@ COLUMNS = ("agency_id", "name", "level", "parent_id", "parent_name", "province_c
            "held", "overdue", "reports_30d", "median_first_response_hours")
 
 
+# The counters ``holdings`` reads (``agency:<id>``), so a Query can ask for these alone.
+COUNTERS_READ: tuple[str, ...] = (*(f"status_{s}" for s in WAITING_STATUSES), "overdue", "total",
+                                  *(f"frh_{h}" for h in stats.HOUR_BUCKETS), "frh_more")
+
+
 @dataclass(frozen=True)
 class Activity:
     """What the agency's people did (the participation markers and the accounts)."""

@@ -13,6 +13,7 @@ from chalicelib.lazy import lazy
 
 forwarding = lazy("chalicelib.services.forwarding")
 notify = lazy("chalicelib.services.notify")
+reporter_email = lazy("chalicelib.services.reporter_email")
 bp = Blueprint(__name__)
 _settings = get_settings()
 
@@ -31,3 +32,9 @@ def forward_new_reports(event):
                        starting_position="TRIM_HORIZON", name="deliver_notifications")
 def deliver_notifications(event):
     notify.handle_records(_raw(event))
+
+
+@bp.on_sns_message(topic=_settings.ses_events_topic, name="ses_events")
+def ses_events(event):
+    """SES bounces and complaints (configuration set → SNS): the suppression list (SPEC §11)."""
+    reporter_email.handle_ses_notification(event.message)

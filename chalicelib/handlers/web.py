@@ -16,6 +16,7 @@ from chalicelib.errors import (
     DomainError,
     IdempotencyConflict,
     NotFound,
+    RateLimited,
     RequestInProgress,
     UnsupportedMediaType,
     as_domain_error,
@@ -25,6 +26,7 @@ from chalicelib.handlers.middleware import endpoint
 from chalicelib.lazy import lazy
 
 citizen = lazy("chalicelib.services.citizen")
+reporter_email = lazy("chalicelib.services.reporter_email")
 assets = lazy("chalicelib.web.assets")
 pages = lazy("chalicelib.web.pages")
 text = lazy("chalicelib.web.text")
@@ -110,7 +112,10 @@ def filed(lang: str, answer: dict[str, Any], submission: dict[str, Any]) -> Resp
 def filing_refused(lang: str, submission: dict[str, Any], error: DomainError, key: str | None) -> Response:
     """The form again, with what was typed: field errors next to their fields, or why it was not filed."""
     notice = None
-    if isinstance(error, IdempotencyConflict):  # sent before with other contents: a new report needs a new key
+    if isinstance(error, RateLimited):  # SPEC §11: over a limit, said in plain words
+        minutes = max(1, -(-int(error.headers.get("Retry-After", "60")) // 60))
+        notice = text.t(lang, "form_rate_limited", minutes=minutes)
+    elif isinstance(error, IdempotencyConflict):  # sent before with other contents: a new report needs a new key
         notice, key = text.t(lang, "form_already_sent"), citizen.new_form_key()
     elif isinstance(error, RequestInProgress):
         notice = text.t(lang, "form_busy")
@@ -127,8 +132,35 @@ def filing_refused(lang: str, submission: dict[str, Any], error: DomainError, ke
     html = pages.form_page(lang, idempotency_key=key or citizen.new_form_key(), today=context["today"],
                            values=submission, fields=error.fields, agencies=context["agencies"], notice=notice)
     response = page(html, error.status, uploads=True)
-    response.headers.update(error.headers)  # Retry-After when busy or over a limit
+    response.headers.update(error.headers)
     return response
+
+
+@bp.route("/confirm-email", methods=["GET"])
+@endpoint
+def confirm_email_page():
+    params = http.query(bp.current_request)
+    lang = text.language(params.get("lang") or "id")
+    return page(pages.email_confirmation(lang, "ask", params.get("token") or ""), cache="no-store")
+
+
+@bp.route("/confirm-email", methods=["POST"], content_types=http.ANY)
+@endpoint
+def confirm_email():
+    """The single-use token from the e-mail's link (SPEC §11): a form post, or JSON ``{"token"}``."""
+    request = bp.current_request
+    data, from_form = http.parse_body(request, allow_form=True)
+    token = (data.get("token") or [""])[-1] if from_form else (data.get("token") if isinstance(data, dict) else None)
+    lang = text.language((data.get("lang") or ["id"])[-1] if from_form else "id")
+    try:
+        answer = reporter_email.confirm(token)
+    except NotFound:
+        if not from_form or http.wants_json(request):
+            raise
+        return page(pages.email_confirmation(lang, "invalid"), 404)
+    if not from_form or http.wants_json(request):
+        return http.respond(answer)
+    return page(pages.email_confirmation(lang, "confirmed"))
 
 
 @bp.route("/track", methods=["GET"])

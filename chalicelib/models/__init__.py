@@ -5,6 +5,7 @@ Table names come from the settings (``TABLE_PREFIX``); ``Meta.host`` stays unset
 until the first call.
 """
 
+from chalicelib.models.address import AddressModel
 from chalicelib.models.agency import AgencyModel, RoutingRuleModel
 from chalicelib.models.apikey import ApiKeyModel
 from chalicelib.models.complaint import ComplaintModel, EventModel
@@ -18,8 +19,8 @@ from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
               NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel,
-              UploadModel)
+              UploadModel, AddressModel)
 
-__all__ = ["ALL_MODELS", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
+__all__ = ["ALL_MODELS", "AddressModel", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
            "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
            "UploadModel", "UserModel"]

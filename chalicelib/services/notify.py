@@ -26,7 +26,7 @@ from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
 from chalicelib.observability import count, logger
-from chalicelib.services import directory, messages, store
+from chalicelib.services import directory, messages, reporter_email, store
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240, 720)
 CLAIM_SECONDS = 120
@@ -77,6 +77,15 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
     if not complaint.reporter_email:
         return []
     address = complaint.reporter_email
+    # SPEC §11: only a confirmed address gets the message; the first one asks to confirm it instead;
+    # a suppressed one (bounced, complained) gets nothing. Each outcome is on the timeline.
+    state = reporter_email.state_of(address)
+    if state == reporter_email.SUPPRESSED:
+        return [("email_suppressed", lambda: None)]
+    if state == reporter_email.PENDING:
+        return [("email_unconfirmed", lambda: None)]
+    if state is None:
+        return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
                                          recipient="reporter", html=message.html))]

@@ -48,6 +48,7 @@ def locate(lat: float, lon: float) -> dict[str, Any]:
 
 NEARBY_DAYS = 60
 NEARBY_SHOWN = 20
+SHOWN_DECIMALS = 3
 PER_CELL = 100
 
 
@@ -63,12 +64,15 @@ def nearby(lat: float, lon: float, category: str | None) -> dict[str, Any]:
     for c in store.nearby(places.cells_around(lat, lon), category, now - timedelta(days=NEARBY_DAYS), PER_CELL):
         if not c.listed_nearby:  # the index is written with the report: this is only a guard
             continue
-        distance = places.distance_m(lat, lon, c.latitude, c.longitude)
+        # From the point as Open311 shows it (3 decimals, about 100 m), never the exact one: else
+        # distances from a few query points, or probing the 1 km edge, would give the exact spot
+        # the public view does not show.
+        distance = places.distance_m(lat, lon, round(c.latitude, SHOWN_DECIMALS), round(c.longitude, SHOWN_DECIMALS))
         if distance <= places.NEARBY_RADIUS_M:
             found.append((distance, c))
     found.sort(key=lambda pair: (pair[0], pair[1].tracking_id))
     return {"reports": [{"tracking_id": c.tracking_id, "title": c.title, "status": str(c.status),
-                         "status_label": status_label(c.status), "distance_m": round(distance),
+                         "status_label": status_label(c.status), "distance_m": int(round(distance, -1)),
                          "supporters": c.supporters, "submitted_at": c.submitted_at.isoformat()}
                         for distance, c in found[:NEARBY_SHOWN]]}
 

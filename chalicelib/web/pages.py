@@ -99,6 +99,11 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
     return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text)
 
 
+def email_confirmation(lang: str, state: str, token: str = "") -> str:
+    """``/confirm-email``: the button (``ask``), or the outcome (``confirmed`` or ``invalid``)."""
+    return render("citizen/confirm_email.html", lang, state=state, token=token)
+
+
 def error_page(lang: str, status: int, code: str, message: str) -> str:
     """Why a page could not be shown, in words: busy (retry in a moment), not found, over a limit."""
     words = text.t(lang, "error_busy") if code == "temporarily_unavailable" else text.server_message(lang, message)

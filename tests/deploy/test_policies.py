@@ -49,7 +49,8 @@ class Stack:
     def _name(self, lid: str) -> str:
         props = self.resources[lid]["Properties"]
         key = {"AWS::DynamoDB::Table": "TableName", "AWS::SQS::Queue": "QueueName",
-               "AWS::S3::Bucket": "BucketName", "AWS::Cognito::UserPool": "UserPoolName"}[self.resources[lid]["Type"]]
+               "AWS::S3::Bucket": "BucketName", "AWS::Cognito::UserPool": "UserPoolName",
+               "AWS::SES::ConfigurationSet": "Name"}[self.resources[lid]["Type"]]
         return self.resolve(props[key])
 
     def attribute(self, lid: str, attribute: str) -> str:
@@ -330,6 +331,11 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
     with running("send_digests"):
         assert scheduled.send_digests(SCHEDULED_EVENT, None)["sent"] >= 1
     pump_as_lambda(pump)
+    # And SES reports a bounce through SNS: the suppression list
+    with running("ses_events"):
+        client.lambda_.invoke("ses_events", client.events.generate_sns_event(message=json.dumps({
+            "eventType": "Bounce", "bounce": {"bounceType": "Permanent",
+                                              "bouncedRecipients": [{"emailAddress": "hilang@example.com"}]}})))
 
     # Then every function called something, and only what its policy allows
     names, allowed_by = _names(), policies()

@@ -155,12 +155,15 @@ def test_nearby_lists_open_public_reports_of_the_category_within_1_km(client, st
     assert near in ids
     assert not {old, far, health, confidential, rejected, nowhere} & set(ids)
     mine = next(r for r in listed if r["tracking_id"] == near)
-    assert abs(mine["distance_m"] - 200) <= 2
+    # (to 10 m, from the point as Open311 shows it, 3 decimals: never the exact spot, which the
+    # public view does not show either)
+    assert abs(mine["distance_m"] - 200) <= 60 and mine["distance_m"] % 10 == 0
     assert mine["supporters"] == 0 and mine["status"] == "submitted"
     assert [r["distance_m"] for r in listed] == sorted(r["distance_m"] for r in listed)
     # And it cost at most four index Queries, never a Scan
     assert dynamodb_calls.counts["Scan"] == 0
-    assert 1 <= dynamodb_calls.counts["Query"] <= 4 and dynamodb_calls.total == dynamodb_calls.counts["Query"]
+    # (only Queries and Scans are compared: a background delivery left by another test may write meanwhile)
+    assert 1 <= dynamodb_calls.counts["Query"] <= 4
     # And the health report is found under its own category
     assert health in [r["tracking_id"] for r in _nearby(client, "health")]
 
@@ -350,3 +353,17 @@ def test_the_statistics_page_in_english_and_by_regency(client, tables):
 def test_a_bad_choice_shows_the_usual_page_with_the_reason(client, tables):
     html = _page(client, "?metric=happiness", status=422)
     assert 'id="stats-error"' in html and html.count('<tr data-code="') == 38
+
+
+def test_nearby_never_gives_away_the_exact_point(client):
+    # Given a report at a point with 5 decimals
+    exact = (-5.13612, 119.41763)
+    tid = _at(client, exact)
+    # When someone probes from two sides of it, just inside 1 km of the shown point
+    shown = (round(exact[0], 3), round(exact[1], 3))
+    from chalicelib.domain.places import distance_m
+
+    for probe in ((exact[0] + 0.005, exact[1]), (exact[0], exact[1] - 0.005)):
+        listed = {r["tracking_id"]: r for r in _nearby(client, where=probe)}
+        # Then the distance is the one to the 3-decimal point, to 10 m
+        assert listed[tid]["distance_m"] == round(distance_m(*probe, *shown), -1)

@@ -97,3 +97,68 @@ def test_what_the_fuzzer_found_stays_fixed(client, staff):
         response = client.http.post("/admin/routing-rules", headers=staff.national(),
                                     body=json.dumps({**bad, "agency_id": "dinas-kesehatan-kota-makassar"}))
         assert response.status_code == 422, response.body
+
+
+# --- SPEC §11: deep nesting and forged cursors, generated -----------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=12)
+
+
+@st.composite
+def deeply_nested(draw) -> str:
+    """A JSON text nested from a few to thousands of levels, alone or inside a real report's field."""
+    depth = draw(st.integers(min_value=5, max_value=6000))
+    opening, closing = draw(st.sampled_from([("[", "]"), ('{"a":', "}")]))
+    core = opening * depth + json.dumps(draw(JSON_VALUES)) + closing * depth
+    if draw(st.booleans()):
+        field = draw(st.sampled_from(["title", "reporter", "attachments", "latitude", "province_code"]))
+        return json.dumps(valid_report(**{field: "__DEEP__"})).replace('"__DEEP__"', core)
+    return core
+
+
+@st.composite
+def forged_cursor(draw) -> str:
+    """Base64 of JSON shaped like this API's cursors (scope, index, time, key), with any values."""
+    import base64
+
+    keys = draw(st.dictionaries(st.sampled_from(["tracking_id", "scope0", "agency_id", "submitted_key", "x"]),
+                                st.one_of(JSON_VALUES, st.fixed_dictionaries({draw(st.sampled_from(
+                                    ["S", "N", "B", "L", "M"])): JSON_VALUES})), max_size=4))
+    state = draw(st.fixed_dictionaries({}, optional={
+        "s": st.one_of(st.just("kemenpanrb"), JSON_VALUES), "i": st.one_of(st.just("scope0-index"), JSON_VALUES),
+        "t": st.one_of(st.integers(), st.floats(allow_nan=False), JSON_VALUES), "p": JSON_VALUES,
+        "k": st.one_of(st.just(keys), JSON_VALUES)}))
+    raw = base64.urlsafe_b64encode(json.dumps(state).encode()).decode().rstrip("=")
+    return draw(st.one_of(st.just(raw), st.text(max_size=40), st.just(raw + draw(st.text(max_size=3)))))
+
+
+BODY_PATHS = ["/complaints", "/attachments", "/admin/agencies", "/admin/routing-rules",
+              "/agency/complaints/LPR-AAAA-AAAA/actions"]
+
+
+def test_deep_nesting_is_never_a_server_error(stack):
+    @settings(max_examples=max(20, SIZES.fuzz_examples), deadline=None, database=None, derandomize=not FULL,
+              suppress_health_check=list(HealthCheck))
+    @given(text=deeply_nested(), path=st.sampled_from(BODY_PATHS))
+    def check(text, path):
+        response = stack.http.post(stack.url(path), data=text.encode(), timeout=30, headers={
+            **stack.staff("national_admin"), "Content-Type": "application/json"})
+        assert response.status_code < 500, (path, text[:80], response.text[:200])
+
+    check()
+
+
+def test_forged_cursors_are_never_a_server_error(stack):
+    @settings(max_examples=max(30, SIZES.fuzz_examples), deadline=None, database=None, derandomize=not FULL,
+              suppress_health_check=list(HealthCheck))
+    @given(cursor=forged_cursor(), path=st.sampled_from(["/agency/complaints", "/agencies"]))
+    def check(cursor, path):
+        response = stack.http.get(stack.url(path), params={"cursor": cursor}, timeout=30,
+                                  headers=stack.staff("national_admin"))
+        assert response.status_code < 500, (path, cursor, response.text[:200])
+        assert response.status_code in (200, 400), (path, cursor, response.text[:200])
+
+    check()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -115,9 +116,16 @@ def sweep_twice_at(stack, moment: str) -> None:
 def test_the_whole_chain_with_the_test_clock(stack):
     stack.post("/dev/clock", json={"set": "2026-11-02T09:00:00+08:00"})  # a Monday, WITA
     try:
-        receipt = stack.post("/complaints", json=valid_report(category="health")).json()
+        address = f"chain-{time.time_ns()}@example.com"
+        receipt = stack.post("/complaints", json=valid_report(
+            category="health", reporter={"name": "Siti Rahma", "email": address})).json()
         tid, token = receipt["tracking_id"], receipt["reporter_token"]
         assert wait_for(lambda: stack.get(f"/complaints/{tid}").json()["status"] == "forwarded")
+        # the reporter confirms their new address (SPEC §11), so the news reaches them
+        confirmation = wait_for(lambda: [m for m in stack.get(f"/dev/outbox?tracking_id={tid}").json()["messages"]
+                                         if m.get("to") == [address] and "confirm-email" in m.get("text", "")])
+        link = re.search(r"/confirm-email\?token=(\S+)", confirmation[0]["text"])
+        assert stack.post("/confirm-email", json={"token": link.group(1)}).status_code == 200
         view = stack.get(f"/complaints/{tid}").json()
         assert view["deadlines"]["first_response"]["due"] == "2026-11-09T23:59:59+08:00"
         before = settle(stack, tid)

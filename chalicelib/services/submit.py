@@ -118,7 +118,7 @@ def receipt(complaint: Complaint, token: str | None) -> dict[str, Any]:
         "tracking_id": complaint.tracking_id,
         "reporter_token": token,
         "status": str(complaint.status),
-        "status_label": status_label(complaint.status),
+        "status_label": status_label(complaint.status, complaint.lang),  # in the language it was filed in
         "submitted_at": complaint.submitted_at.isoformat(),
         "deadlines": {k: v.isoformat() for k, v in complaint.deadlines.items()},
         "agency_id": complaint.agency_id,

@@ -73,3 +73,9 @@ def test_the_reporters_language_is_kept_from_the_body_the_header_or_the_form(cli
     # And an unknown language is a field error, not a 500
     bad = client.http.post("/complaints", headers=JSON, body=json.dumps(valid_report(lang="fr")))
     assert bad.status_code == 422 and body(bad)["error"]["fields"] == {"lang": "must be id or en"}
+
+
+def test_the_receipt_speaks_the_language_it_was_filed_in(client):
+    english = body(client.http.post("/complaints", headers=JSON, body=json.dumps(valid_report(lang="en"))))
+    indonesian = body(client.http.post("/complaints", headers=JSON, body=json.dumps(valid_report())))
+    assert english["status_label"] == "Not yet verified" and indonesian["status_label"] == "Belum Terverifikasi"

@@ -284,6 +284,8 @@ class AgencyEntry(Answer):
     regency_code: str | None
     emails: list[str]
     has_webhook: bool
+    notify: Literal["immediate", "daily"] = Field(
+        description="immediate: one e-mail per event; daily: one digest at 07:00 local time (SPEC §13)")
 
 
 class AgencyDetail(AgencyEntry):

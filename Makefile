@@ -5,6 +5,7 @@ PYTHON ?= $(shell command -v python3.13 2>/dev/null || echo python3.13)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-installed
+CHECKOV := .venv-checkov/.installed
 
 .PHONY: run test check lint unit integration e2e clean messages
 
@@ -24,8 +25,17 @@ $(DEPS): requirements.txt requirements-dev.txt
 run: $(DEPS) messages
 	$(PY) -m devtools.stack $(ARGS)
 
-test: $(DEPS) lint messages
+test: $(DEPS) $(CHECKOV) lint messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# checkov pins boto3 (and more) to other versions than ours: it gets a venv of its own, used by
+# tests/deploy/test_package.py on the packaged template (docs/security.md "checkov").
+$(CHECKOV): requirements-checkov.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || { echo "$(PYTHON) is not Python 3.13"; exit 1; }
+	@.venv-checkov/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || \
+	  { rm -rf .venv-checkov; $(PYTHON) -m venv .venv-checkov; }
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
 
 # The fast loop: lint, the unit tests and the integration tests not marked slow, on two processes
 # (each with its own moto server; a test file stays on one). ≤ 90 s on 2 cores: docs/measurements.md.
@@ -50,7 +60,7 @@ reliability: $(DEPS) messages
 	RELIABILITY=full $(PY) -m pytest tests/reliability $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .local build .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-checkov .local build .pytest_cache .ruff_cache
 
 # Deploying and measuring (docs/deployment.md, docs/measurements.md). No dev routes, no local endpoints.
 .PHONY: package bench

@@ -6,8 +6,11 @@ derived from the code so that the two cannot drift apart:
 
 - every DynamoDB table and index, from the PynamoDB models (plus Powertools' idempotency table);
   on-demand, point-in-time recovery, deletion protection, TTL and streams where the code uses them;
-- the dead-letter queues: the notifications one (``NOTIFICATIONS_DLQ``) and the on-failure
-  destinations of the two stream triggers, whose stream ARNs come from the tables;
+- the dead-letter queues: the notifications one (``NOTIFICATIONS_DLQ``), the on-failure
+  destinations of the two stream triggers, whose stream ARNs come from the tables, and the
+  asynchronous functions' DLQ;
+- one customer-managed KMS key (``DataKey``) for the tables, queues, topics and log groups; the API
+  stage's access log; reserved concurrency; checkov's skips with their reasons (docs/security.md);
 - the staff user pool (Cognito), its groups and its server-side app client (``staff_user_pool``);
 - the attachments bucket, the functions' names and environment, alarms, the SPEC error shape on
   API Gateway's own answers, and the outputs.
@@ -45,6 +48,22 @@ STREAMS = {
     "deliver_notifications": ("NotificationsTable", "NotifierFailureQueue"),
 }
 IDEMPOTENCY = "idempotency"
+DATA_KEY = "DataKey"
+# Invoked asynchronously (schedules, SNS): an event that fails its retries lands in AsyncFailureQueue.
+ASYNC = ("sweep", "retry_notifications", "send_digests", "ses_events")
+# Reserved concurrency: a runaway function cannot starve the others (or the account).
+RESERVED_CONCURRENCY = {"api_handler": 50, "forward_new_reports": 5, "deliver_notifications": 5,
+                        "sweep": 1, "retry_notifications": 1, "send_digests": 1, "ses_events": 5}
+ACCESS_LOG_FORMAT = json.dumps({  # no query strings, bodies or headers: personal data stays out
+    "requestId": "$context.requestId", "time": "$context.requestTime", "method": "$context.httpMethod",
+    "resource": "$context.resourcePath", "status": "$context.status", "latencyMs": "$context.responseLatency",
+    "length": "$context.responseLength", "errorType": "$context.error.responseType",
+    "wafStatus": "$context.waf.status"}, separators=(",", ":"))
+FUNCTION_SKIPS = (
+    ("CKV_AWS_117", "no VPC: the functions reach only AWS services over their public endpoints"),
+    ("CKV_AWS_173", "the environment holds resource names and settings, no secrets; "
+                    "Lambda encrypts it at rest with its own key"),
+)
 FOURTEEN_DAYS = 14 * 24 * 3600
 # API Gateway's own answers (no route, no key, throttled…) in the SPEC error shape.
 GATEWAY_RESPONSES = {
@@ -120,7 +139,7 @@ def table_resource(prefix: str, name: str, spec: dict[str, Any]) -> dict[str, An
         "KeySchema": sorted(schema["key_schema"], key=lambda k: k["KeyType"]),  # HASH before RANGE
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "DeletionProtectionEnabled": {"Fn::If": ["Protected", True, False]},
-        "SSESpecification": {"SSEEnabled": True},
+        "SSESpecification": {"SSEEnabled": True, "SSEType": "KMS", "KMSMasterKeyId": {"Ref": DATA_KEY}},
         "Tags": [{"Key": "app", "Value": "sp4n-lapor"}],
     }
     indexes = [{
@@ -141,9 +160,46 @@ def table_resource(prefix: str, name: str, spec: dict[str, Any]) -> dict[str, An
 
 
 def _queue(name: str) -> dict[str, Any]:
-    """A dead-letter store: kept 14 days (SQS's longest), encrypted, read by an operator."""
+    """A dead-letter store: kept 14 days (SQS's longest), encrypted with the stack's key, read by an operator."""
     return {"Type": "AWS::SQS::Queue", "Properties": {
-        "QueueName": name, "MessageRetentionPeriod": FOURTEEN_DAYS, "SqsManagedSseEnabled": True}}
+        "QueueName": name, "MessageRetentionPeriod": FOURTEEN_DAYS, "KmsMasterKeyId": {"Ref": DATA_KEY},
+        "KmsDataKeyReusePeriodSeconds": 3600}}
+
+
+def _skip(*checks: tuple[str, str]) -> dict[str, Any]:
+    """checkov's per-resource skips, each with the reason it does not apply (docs/security.md)."""
+    return {"checkov": {"skip": [{"id": check, "comment": comment} for check, comment in checks]}}
+
+
+def data_key() -> dict[str, Any]:
+    """The one customer-managed key for everything holding personal data: the tables (and their
+    streams), the queues, the topics and the log groups. Rotated yearly by KMS. The account
+    delegates it through IAM (each function's policy names it; DynamoDB and SQS use it on the
+    caller's behalf); the services that encrypt on their own (CloudWatch Logs, SES and the alarms
+    publishing to the encrypted topics) are named in the key policy."""
+    account = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    use = ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey"]
+    in_account = {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+    statements = [
+        {"Sid": "AccountAdministersAndDelegatesThroughIam", "Effect": "Allow", "Principal": {"AWS": account},
+         "Action": "kms:*", "Resource": "*"},
+        {"Sid": "CloudWatchLogsEncryptsTheAccountsLogGroups", "Effect": "Allow",
+         "Principal": {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}},
+         "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+         "Resource": "*",
+         "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {
+             "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"}}}},
+        {"Sid": "SesAndCloudWatchPublishToTheEncryptedTopics", "Effect": "Allow",
+         "Principal": {"Service": ["ses.amazonaws.com", "cloudwatch.amazonaws.com"]},
+         "Action": use, "Resource": "*", "Condition": in_account},
+    ]
+    return {
+        DATA_KEY: {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                   "Properties": {"Description": "SP4N-LAPOR! data: tables, queues, topics, logs",
+                                  "EnableKeyRotation": True, "KeyPolicy": {"Version": "2012-10-17",
+                                                                           "Statement": statements},
+                                  "Tags": [{"Key": "app", "Value": "sp4n-lapor"}]}},
+    }
 
 
 def _alarm(description: str, namespace: str, metric: str, dimension: tuple[str, Any],
@@ -262,6 +318,7 @@ def build(stage: str) -> dict[str, Any]:
                    "Value": {"Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api/"}},
     }
 
+    resources.update(data_key())
     tables = _table_schemas()
     for name, spec in tables.items():
         lid = logical_id(name)
@@ -271,10 +328,13 @@ def build(stage: str) -> dict[str, Any]:
     resources["NotificationsDeadLetterQueue"] = _queue(env["NOTIFICATIONS_DLQ"])
     resources["ForwarderFailureQueue"] = _queue(f"{prefix}forwarder-failures")
     resources["NotifierFailureQueue"] = _queue(f"{prefix}notifier-failures")
+    resources["AsyncFailureQueue"] = _queue(f"{prefix}async-failures")
     outputs["NotificationsDeadLetterQueueUrl"] = {"Value": {"Ref": "NotificationsDeadLetterQueue"}}
 
     resources["AttachmentsBucket"] = {
         "Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+        "Metadata": _skip(("CKV_AWS_18", "not yet: server access logs need a second log bucket; the API's "
+                                         "access log records each presigned URL it issues, not its use")),
         "Properties": {
             "BucketName": {"Fn::Sub": f"{prefix}attachments-${{AWS::AccountId}}"},
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [
@@ -313,13 +373,15 @@ def build(stage: str) -> dict[str, Any]:
     outputs["StaffUserPoolId"] = {"Value": {"Ref": "StaffUserPool"}}
     outputs["StaffUserPoolClientId"] = {"Value": {"Ref": "StaffUserPoolClient"}}
 
-    resources["AlarmTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": f"{prefix}alarms"}}
+    resources["AlarmTopic"] = {"Type": "AWS::SNS::Topic", "Properties": {
+        "TopicName": f"{prefix}alarms", "KmsMasterKeyId": {"Ref": DATA_KEY}}}
     resources["AlarmEmailSubscription"] = {"Type": "AWS::SNS::Subscription", "Condition": "HasAlarmEmail",
                                            "Properties": {"TopicArn": {"Ref": "AlarmTopic"}, "Protocol": "email",
                                                           "Endpoint": {"Ref": "AlarmEmail"}}}
     for queue, what in (("NotificationsDeadLetterQueue", "notifications that failed every attempt"),
                         ("ForwarderFailureQueue", "report batches the forwarder gave up on"),
-                        ("NotifierFailureQueue", "notification batches the notifier gave up on")):
+                        ("NotifierFailureQueue", "notification batches the notifier gave up on"),
+                        ("AsyncFailureQueue", "scheduled runs and SES events that failed every retry")):
         resources[f"{queue}DepthAlarm"] = _alarm(
             f"Dead letters waiting: {what}", "AWS/SQS", "ApproximateNumberOfMessagesVisible",
             ("QueueName", {"Fn::GetAtt": [queue, "QueueName"]}), statistic="Maximum")
@@ -328,7 +390,16 @@ def build(stage: str) -> dict[str, Any]:
         function: dict[str, Any] = {
             "FunctionName": {"Fn::Sub": f"${{AWS::StackName}}-{name}"},  # the log group in its policy
             "Environment": {"Variables": _environment()},
+            "ReservedConcurrentExecutions": RESERVED_CONCURRENCY[name],
         }
+        skips = list(FUNCTION_SKIPS)
+        if name in ASYNC:
+            function["DeadLetterQueue"] = {"Type": "SQS", "TargetArn": {"Fn::GetAtt": ["AsyncFailureQueue", "Arn"]}}
+        elif name in STREAMS:
+            skips.append(("CKV_AWS_116", "a stream function's failed batches go to its on-failure queue "
+                                         "(the event source's DestinationConfig), not a function DLQ"))
+        else:
+            skips.append(("CKV_AWS_116", "invoked synchronously by API Gateway: the caller gets the error"))
         if name in STREAMS:
             table, failures = STREAMS[name]
             event = f"{lid}DynamodbEventSource"
@@ -343,16 +414,30 @@ def build(stage: str) -> dict[str, Any]:
             resources[f"{lid}IteratorAgeAlarm"] = _alarm(
                 f"{name} is falling behind its stream", "AWS/Lambda", "IteratorAge",
                 ("FunctionName", {"Ref": lid}), threshold=300_000, statistic="Maximum")
-        resources[lid] = {"Properties": function}
+        resources[lid] = {"Properties": function, "Metadata": _skip(*skips)}
+        if name != "api_handler":  # its log group is ApiHandlerLogGroup (below)
+            resources[f"{lid}LogGroup"] = {"Properties": {"KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}}
         if name == "ses_events":  # its SNS subscription needs the topic first
             resources[lid]["DependsOn"] = ["SesEventsTopic"]
         resources[f"{lid}ErrorsAlarm"] = _alarm(f"{name} failed", "AWS/Lambda", "Errors",
                                                 ("FunctionName", {"Ref": lid}))
 
     # Chalice names the API function's log group after ``ApiHandler`` but the function ``APIHandler``.
-    resources["ApiHandlerLogGroup"] = {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"}}}
-    resources["RestAPI"] = {"Properties": {"DefinitionBody": {
-        "x-amazon-apigateway-gateway-responses": _gateway_responses()}}}
+    resources["ApiHandlerLogGroup"] = {"Properties": {"LogGroupName": {"Fn::Sub": "/aws/lambda/${APIHandler}"},
+                                                      "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}}
+    resources.update(api_access_logs(prefix))
+    resources["RestAPI"] = {
+        "Properties": {
+            "DefinitionBody": {"x-amazon-apigateway-gateway-responses": _gateway_responses()},
+            "AccessLogSetting": {"DestinationArn": {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]},
+                                 "Format": ACCESS_LOG_FORMAT},
+        },
+        "DependsOn": ["ApiGatewayAccount"],
+        "Metadata": _skip(("CKV_AWS_120", "answers are personal (a reporter's report, a session's "
+                                          "inbox) or must be fresh: nothing is safe to cache"),
+                          ("CKV_AWS_73", "X-Ray is off by default (cost per trace, like the functions' "
+                                         "Powertools Tracer): turned on for a stage while investigating")),
+    }
     resources.update(web_acl(prefix))
     resources.update(ses_events(prefix, env))
 
@@ -420,13 +505,35 @@ def web_acl(prefix: str) -> dict[str, Any]:
     }
 
 
+def api_access_logs(prefix: str) -> dict[str, Any]:
+    """The API stage's access log (ACCESS_LOG_FORMAT: no personal data) and the account setting
+    API Gateway needs to write any log: a role it assumes. The setting is per account and region."""
+    log_group_arn = {"Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
+                                ":log-group:/aws/apigateway/${AWS::StackName}-access"}
+    return {
+        "ApiAccessLogGroup": {"Type": "AWS::Logs::LogGroup", "Properties": {
+            "LogGroupName": {"Fn::Sub": "/aws/apigateway/${AWS::StackName}-access"},
+            "RetentionInDays": 90, "KmsKeyId": {"Fn::GetAtt": [DATA_KEY, "Arn"]}}},
+        "ApiGatewayLogsRole": {"Type": "AWS::IAM::Role", "Properties": {
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "apigateway.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]},
+            "Policies": [{"PolicyName": "AccessLog", "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [{"Fn::Sub": "${ApiAccessLogGroup.Arn}"}, log_group_arn]}]}}]}},
+        "ApiGatewayAccount": {"Type": "AWS::ApiGateway::Account", "Properties": {
+            "CloudWatchRoleArn": {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}}},
+    }
+
+
 def ses_events(prefix: str, env: dict[str, str]) -> dict[str, Any]:
     """SES bounce and complaint events → an SNS topic → the ses_events function, which keeps the
     suppression list (SPEC §11). Mail is sent through the configuration set (SES_CONFIGURATION_SET)."""
     return {
         "SesConfigurationSet": {"Type": "AWS::SES::ConfigurationSet", "Properties": {"Name": f"{prefix}mail"}},
         "SesEventsTopic": {"Type": "AWS::SNS::Topic", "Properties": {
-            "TopicName": env.get("SES_EVENTS_TOPIC", f"{prefix}ses-events"), "KmsMasterKeyId": "alias/aws/sns"}},
+            "TopicName": env.get("SES_EVENTS_TOPIC", f"{prefix}ses-events"), "KmsMasterKeyId": {"Ref": DATA_KEY}}},
         "SesEventsTopicPolicy": {"Type": "AWS::SNS::TopicPolicy", "Properties": {
             "Topics": [{"Ref": "SesEventsTopic"}],
             "PolicyDocument": {"Version": "2012-10-17", "Statement": [{

@@ -54,6 +54,8 @@ class Stack:
         return self.resolve(props[key])
 
     def attribute(self, lid: str, attribute: str) -> str:
+        if self.resources[lid]["Type"] == "AWS::KMS::Key":
+            return {"Arn": f"arn:aws:kms:{REGION}:{ACCOUNT}:key/{lid}"}[attribute]
         kind, name = self.resources[lid]["Type"], self._name(lid)
         if kind == "AWS::DynamoDB::Table":
             arn = f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"

@@ -179,6 +179,18 @@ def test_without_javascript_the_form_and_the_tracking_page_still_work(plain_page
     assert token not in page.url
 
 
+def test_enter_in_a_text_field_files_the_report_without_javascript(plain_page):
+    # Given the whole form filled in without JavaScript (the regency chosen after "show its regencies")
+    page = plain_page
+    page.goto("/")
+    fill_report(page, javascript=False)
+    # When the citizen presses Enter in the name field
+    page.press("#reporter_name", "Enter")
+    # Then the report is filed (not the regency step again)
+    tracking_id, token = receipt_of(page)
+    assert tracking_id.startswith("LPR-") and token
+
+
 def test_the_back_button_does_not_file_twice_without_javascript(plain_page):
     page = plain_page
     page.goto("/")

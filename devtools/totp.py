@@ -16,11 +16,23 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 STEP = 30
 
 
+# A code asked for "now" with less than this left in its 30 s step waits for the next step: moto's
+# Cognito accepts only the current step (no window), and a loaded machine can take seconds between
+# computing a code and Cognito checking it.
+MARGIN = 6
+
+
 def code(secret: str, at: float | None = None) -> str:
-    """The code for ``secret`` (base32) at ``at`` (epoch seconds; now by default)."""
+    """The code for ``secret`` (base32) at ``at`` (epoch seconds; now by default, then valid for at
+    least ``MARGIN`` more seconds)."""
+    if at is None:
+        left = STEP - time.time() % STEP
+        if left < MARGIN:
+            time.sleep(left + 0.05)
+        at = time.time()
     padded = secret.upper() + "=" * (-len(secret) % 8)
     totp = TOTP(base64.b32decode(padded), 6, SHA1(), STEP, enforce_key_length=False)  # noqa: S303 - RFC 6238
-    return totp.generate(int(at if at is not None else time.time())).decode()
+    return totp.generate(int(at)).decode()
 
 
 def wrong_code(secret: str) -> str:

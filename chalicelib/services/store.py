@@ -75,16 +75,10 @@ def get(tracking_id: str, consistent: bool = False) -> Complaint:
         raise _unavailable(error) from error
 
 
-def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, AgencyModel | None]:
-    """The report (consistent read) and an agency in one BatchGetItem round trip: a forward needs
-    both, and each round trip counts."""
-    settings = get_settings()
-    complaints, agencies = settings.table("complaints"), settings.table("agencies")
-    request: dict = {
-        complaints: {"Keys": [{"tracking_id": {"S": tracking_id}}], "ConsistentRead": True},
-        agencies: {"Keys": [{"agency_id": {"S": agency_id}}]},
-    }
-    found: dict[str, list] = {complaints: [], agencies: []}
+def _batch_get(request: dict) -> dict[str, list]:
+    """One BatchGetItem (the items of every table asked, by table name), retrying what DynamoDB
+    left unprocessed or throttled with a short backoff; still busy after 5 tries: 429."""
+    found: dict[str, list] = {table: [] for table in request}
     client = connection().client
     for attempt in range(5):
         try:
@@ -98,10 +92,21 @@ def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, Agency
             found[table].extend(items)
         request = answer.get("UnprocessedKeys") or {}
         if not request:
-            break
+            return found
         time.sleep(0.05 * (2 ** attempt))
-    else:
-        raise unavailable()
+    raise unavailable()
+
+
+def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, AgencyModel | None]:
+    """The report (consistent read) and an agency in one BatchGetItem round trip: a forward needs
+    both, and each round trip counts."""
+    settings = get_settings()
+    complaints, agencies = settings.table("complaints"), settings.table("agencies")
+    request: dict = {
+        complaints: {"Keys": [{"tracking_id": {"S": tracking_id}}], "ConsistentRead": True},
+        agencies: {"Keys": [{"agency_id": {"S": agency_id}}]},
+    }
+    found = _batch_get(request)
     if not found[complaints]:
         raise NotFound(f"no report with tracking id {tracking_id}")
     agency = AgencyModel.from_raw_data(found[agencies][0]) if found[agencies] else None
@@ -260,23 +265,7 @@ def get_pair(first: str, second: str) -> tuple[Complaint, Complaint | None]:
     table = get_settings().table("complaints")
     keys = [{"tracking_id": {"S": first}}] + ([{"tracking_id": {"S": second}}] if second != first else [])
     request: dict = {table: {"Keys": keys, "ConsistentRead": True}}
-    found: list = []
-    client = connection().client
-    for attempt in range(5):
-        try:
-            answer = client.batch_get_item(RequestItems=request)
-        except botocore.exceptions.ClientError as error:
-            if transient_code(error) and attempt < 4:
-                time.sleep(0.05 * (2 ** attempt))
-                continue
-            raise
-        found.extend(answer.get("Responses", {}).get(table, []))
-        request = answer.get("UnprocessedKeys") or {}
-        if not request:
-            break
-        time.sleep(0.05 * (2 ** attempt))
-    else:
-        raise unavailable()
+    found = _batch_get(request)[table]
     by_id = {item["tracking_id"]["S"]: from_model(ComplaintModel.from_raw_data(item)) for item in found}
     if first not in by_id:
         raise NotFound(f"no report with tracking id {first}")

@@ -40,3 +40,11 @@ def wrong_code(secret: str) -> str:
     now = time.time()
     valid = {code(secret, now + step * STEP) for step in (-1, 0, 1)}
     return next(c for c in (f"{n:06d}" for n in range(100_000, 1_000_000, 7919)) if c not in valid)
+
+
+if __name__ == "__main__":  # `python -m devtools.totp SECRET`: the code to type at the local sign-in
+    import sys
+
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m devtools.totp TOTP_SECRET (from .local/demo-credentials.json)")
+    print(code(sys.argv[1]))

@@ -8,11 +8,11 @@ Pure: ``now`` comes in, holidays come from ``workdays``. The console says "3 har
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.domain.reference import zone_of
-from chalicelib.domain.workdays import is_working_day, working_days_left
+from chalicelib.domain.workdays import working_days_between, working_days_left
 
 FAR_FUTURE = "9999"
 
@@ -32,14 +32,7 @@ class Urgency:
 def working_days_late(now: datetime, deadline: datetime, zone: Any) -> int:
     """Working days d with the deadline's day < d <= today (0 when not past, or past only by a
     weekend or a holiday)."""
-    first = deadline.astimezone(zone).date()
-    today = now.astimezone(zone).date()
-    count, current = 0, first
-    while current < today:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            count += 1
-    return count
+    return working_days_between(deadline.astimezone(zone).date(), now.astimezone(zone).date())
 
 
 def next_deadline(deadlines: dict[str, Any]) -> tuple[str, datetime] | None:

@@ -56,16 +56,19 @@ def working_deadline(start: datetime, n: int, zone: ZoneInfo) -> datetime:
     return end_of_day(nth_working_day_after(local_day, n), zone)
 
 
-def working_days_left(now: datetime, deadline: datetime, zone: ZoneInfo) -> int:
-    """Working days d with today < d <= the deadline's day (0 when due today or past)."""
-    today = now.astimezone(zone).date()
-    last = deadline.astimezone(zone).date()
-    count, current = 0, today
+def working_days_between(first: date, last: date) -> int:
+    """Working days d with first < d <= last (0 when last is not after first)."""
+    count, current = 0, first
     while current < last:
         current += timedelta(days=1)
         if is_working_day(current):
             count += 1
     return count
+
+
+def working_days_left(now: datetime, deadline: datetime, zone: ZoneInfo) -> int:
+    """Working days d with today < d <= the deadline's day (0 when due today or past)."""
+    return working_days_between(now.astimezone(zone).date(), deadline.astimezone(zone).date())
 
 
 def reminder_time(deadline: datetime, zone: ZoneInfo) -> datetime:

@@ -77,6 +77,17 @@ class Stack:
         return {"Cookie": cookie, "X-CSRF-Token": done.json()["csrf_token"]}
 
 
+def wait_for(check, timeout: float = 20.0):
+    """``check()``'s first truthy answer within ``timeout`` seconds, else its last answer (falsy):
+    the stack's background functions (forwarder, notifier) act a moment after a request."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
     state = Path(tempfile.mkdtemp(prefix="lapor-e2e-"))

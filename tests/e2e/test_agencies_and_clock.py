@@ -9,19 +9,11 @@ import uuid
 import pytest
 
 from tests.factories import valid_report
+from tests.stack import wait_for
 
 pytestmark = pytest.mark.e2e
 
 DINKES_MKS = "dinas-kesehatan-kota-makassar"
-
-
-def wait_for(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def test_a_routed_report_is_handled_by_its_unit_and_seen_by_its_coordinator(stack):

@@ -5,26 +5,16 @@ computed from their secret, then work with the session cookie alone."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from devtools import totp
 from tests.factories import valid_report
+from tests.stack import wait_for
 
 pytestmark = pytest.mark.e2e
 
 DINKES_MKS = "dinas-kesehatan-kota-makassar"
 DINKES_BDG = "dinas-kesehatan-kota-bandung"
-
-
-def wait_for(check, timeout: float = 20.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def test_every_demo_staff_entry_has_an_account(stack):

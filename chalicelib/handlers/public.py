@@ -34,7 +34,7 @@ def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
         value = one(name)
         if value is not None:
             data[name] = value
-    for name in ("anonymous", "confidential"):
+    for name in ("anonymous", "confidential", "token_by_email"):
         data[name] = (one(name) or "").lower() in _TRUE
     reporter = {key: one(f"reporter_{key}") for key in ("name", "email", "phone")}
     data["reporter"] = {k: v for k, v in reporter.items() if v is not None}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from chalice import Blueprint
 
 from chalicelib.domain import language
@@ -17,35 +15,8 @@ reporter = lazy("chalicelib.services.reporter")
 reports = lazy("chalicelib.services.reports")
 submit = lazy("chalicelib.services.submit")
 text = lazy("chalicelib.web.text")
+bodies = lazy("chalicelib.domain.bodies")
 bp = Blueprint(__name__)
-
-_TRUE = {"on", "true", "1", "yes"}
-
-
-def form_to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
-    """A plain HTML form's flat fields -> the JSON shape (SPEC §7, form posts)."""
-    def one(name: str) -> str | None:
-        values = [v for v in form.get(name, []) if v.strip()]
-        return values[-1].strip() if values else None
-
-    data: dict[str, Any] = {}
-    for name in ("kind", "title", "description", "category", "province_code", "regency_code",
-                 "address", "latitude", "longitude", "incident_date", "target_agency_id", "lang"):
-        value = one(name)
-        if value is not None:
-            data[name] = value
-    for name in ("anonymous", "confidential"):
-        data[name] = (one(name) or "").lower() in _TRUE
-    reporter = {key: one(f"reporter_{key}") for key in ("name", "email", "phone")}
-    data["reporter"] = {k: v for k, v in reporter.items() if v is not None}
-    # Each upload travels as two hidden fields in step: ``attachments`` (its id) and
-    # ``attachment_tokens`` (its upload token, SPEC §11); an id without its token is refused.
-    ids = [v.strip() for v in form.get("attachments", []) if v.strip()]
-    tokens = [v.strip() for v in form.get("attachment_tokens", []) if v.strip()]
-    data["attachments"] = [{"upload_id": upload_id, "upload_token": tokens[n] if n < len(tokens) else ""}
-                           for n, upload_id in enumerate(ids)]
-    return data
-
 
 @bp.route("/complaints", methods=["POST"], content_types=http.ANY)
 @endpoint
@@ -54,7 +25,7 @@ def file_complaint():
     data, from_form = http.parse_body(request, allow_form=True)
     form = data if from_form else {}
     if from_form:
-        data = form_to_submission(data)
+        data = bodies.form_to_submission(data)
     # The reporter's language: the body's ``lang`` (the form's hidden field), else Accept-Language.
     reader = language.from_accept_language(request.headers.get("accept-language"))
     # A form page carries its own key (hidden field), so a plain form posted twice files once.

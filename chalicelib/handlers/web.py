@@ -91,7 +91,7 @@ def form_page():
 def form_step():
     """Without JavaScript, "Show its regencies" posts the form here: the same form again, as typed,
     with the chosen province's regencies (nothing is filed)."""
-    from chalicelib.handlers.public import form_to_submission  # public answers filings with this module
+    from chalicelib.domain.bodies import form_to_submission
 
     raw, from_form = http.parse_body(bp.current_request, allow_form=True)
     if not from_form:

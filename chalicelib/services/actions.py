@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.adapters import clock
-from chalicelib.domain import agencies, characters, notices, views
+from chalicelib.domain import agencies, notices, views
 from chalicelib.domain.agencies import Agency
 from chalicelib.domain.complaint import (
     ACTIONS,
-    STAFF_ACTIONS,
     Actor,
     Complaint,
     apply_action,
@@ -30,26 +29,10 @@ from chalicelib.services import attachments, directory, participation, reports, 
 
 
 def _parse(data: dict[str, Any]) -> tuple[str, str | None, str | None, str | None]:
-    action = data.get("action")
-    fields: dict[str, str] = {}
-    if action not in STAFF_ACTIONS:
-        fields["action"] = f"must be one of: {', '.join(STAFF_ACTIONS)}"
-    note = data.get("note")
-    if note is not None and not isinstance(note, str):
-        fields["note"] = "must be text"
-    agency_id = data.get("agency_id")
-    if agency_id is not None and (not isinstance(agency_id, str) or not agencies.SLUG.match(agency_id)):
-        fields["agency_id"] = "unknown agency"
-    duplicate_of = data.get("duplicate_of")
-    if duplicate_of is not None and not isinstance(duplicate_of, str):
-        fields["duplicate_of"] = "must be a tracking id such as LPR-7K3M-9QXD"
-    unknown = set(data) - {"action", "note", "agency_id", "duplicate_of"}
-    for name in sorted(unknown):
-        fields[name] = "unknown field"
-    fields.update(characters.refused_fields(data))
-    if fields:
-        raise ValidationFailed("the action is not valid", fields=fields)
-    return action, note, agency_id, duplicate_of
+    from chalicelib.domain import bodies  # pydantic: loaded with the first action, not on the cold start
+
+    body = bodies.staff_action(data)
+    return body.action, body.note, body.agency_id, body.duplicate_of
 
 
 def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
@@ -110,7 +93,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any], *, expected_versio
     if original is not None:  # the original gains a supporter in the same transaction (SPEC §12)
         also = (original, *merge_duplicate(original, after, actor, now))
     saved = store.update(before, after, events, now, notices.for_change(before, after, events), also=also)
-    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
+    participation.record_action(actor.agency_id, now, actor.agency_path)  # after the commit, outside its transaction
     count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

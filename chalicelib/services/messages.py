@@ -188,6 +188,8 @@ def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> M
     """One message from one notice's facts."""
     if kind == "digest":
         return compose_digest(facts, names)
+    if kind in REPORTER_ONLY:
+        return REPORTER_ONLY[kind](facts)
     audience = _audience(recipient)
     lang = reader_language(recipient, facts)
     _ = _texts_of(lang)
@@ -263,3 +265,46 @@ def compose_digest(facts: dict[str, Any], names: Names) -> Message:
              "footer": _("mail_footer") + " " + _("mail_footer_agency")}
     text, html = _render_pair("digest", lang, model)
     return Message(subject, text, html, lang)
+
+
+def _reporter_message(facts: dict[str, Any], prefix: str, rows: list[tuple[str, str]], action: str, link: str,
+                      hints: list[str]) -> Message:
+    """A message to a reporter that is not about a change: the confirmation, the token."""
+    report = facts.get("report") or {}
+    lang = known(report.get("lang")) or DEFAULT_LANGUAGE
+    _ = _texts_of(lang)
+    values = {"tracking_id": report.get("tracking_id", "")}
+    subject = _(f"{prefix}_subject") % values
+    model = {
+        "lang": lang, "subject": subject, "heading": subject.removeprefix("[LAPOR!] "),
+        "lead": _(f"{prefix}_lead") % values, "note": "", "note_label": "",
+        "facts": [(_(label), value) for label, value in rows], "confidential": False,
+        "action": _(action), "link": link, "token_hint": " ".join(_(hint) for hint in hints),
+        "ombudsman": "", "footer": _("mail_footer"),
+    }
+    text, html = _render_pair("notice", lang, model)
+    return Message(subject, text, html, lang)
+
+
+def compose_email_confirmation(facts: dict[str, Any]) -> Message:
+    """SPEC §11: the first message to an address asks to confirm it, in the reporter's language;
+    ``facts``: the report (tracking id, language), the confirmation ``link``, and whether a
+    ``token_waiting`` (the reporter asked for their token by e-mail)."""
+    report = facts.get("report") or {}
+    hints = ["mail_reporter_confirm_token"] if facts.get("token_waiting") else []
+    return _reporter_message(facts, "mail_reporter_confirm", [("mail_fact_report", report.get("tracking_id", ""))],
+                             "mail_reporter_confirm_action", facts["link"], [*hints, "mail_reporter_confirm_ignore"])
+
+
+def compose_reporter_token(facts: dict[str, Any]) -> Message:
+    """The tracking number and the reporter token, once the address is confirmed (``facts["token"]``
+    is put in by the sender, in memory only: a notification row never holds it)."""
+    report = facts.get("report") or {}
+    lang = known(report.get("lang")) or DEFAULT_LANGUAGE
+    tid = report.get("tracking_id", "")
+    return _reporter_message(facts, "mail_reporter_token",
+                             [("mail_fact_report", tid), ("mail_fact_token", facts["token"])],
+                             "mail_open_reporter", tracking_link(tid, lang), ["mail_reporter_token_keep"])
+
+
+REPORTER_ONLY = {"email_confirmation": compose_email_confirmation, "reporter_token": compose_reporter_token}

@@ -85,7 +85,7 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
     if state == reporter_email.PENDING:
         return [("email_unconfirmed", lambda: None)]
     if state is None:
-        return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid))]
+        return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
                                          recipient="reporter", html=message.html))]

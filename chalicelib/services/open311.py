@@ -34,7 +34,6 @@ MAX_REQUESTS = 1000
 MAX_IDS = 100
 PAGE_SIZE = 250
 MAX_PAGES = 20
-_TRUE = {"true", "1", "yes", "on"}
 # Our validation field names -> the names an Open311 client sent.
 _FIELD_NAMES = {"latitude": "lat", "longitude": "long", "address": "address_string", "category": "service_code",
                 "reporter.email": "email", "reporter.phone": "phone", "reporter.name": "first_name/last_name",
@@ -185,46 +184,38 @@ def _incident_date(value: str | None) -> str | None:
 
 def to_submission(form: dict[str, list[str]]) -> dict[str, Any]:
     """An Open311 form -> our filing body (SPEC §3 fields)."""
+    from chalicelib.domain import bodies  # pydantic: loaded with the first filing, not on the cold start
+
     single_values(form)
-
-    def one(name: str) -> str | None:
-        values = [v.strip() for v in form.get(name, []) if v.strip()]
-        return values[-1] if values else None
-
-    def attribute(code: str) -> str | None:
-        return one(f"attribute[{code}]") or one(f"attribute[{code}][]")
-
-    service_code = one("service_code")
-    if not service_code:
+    request = bodies.geo_report(form)
+    if not request.service_code:
         raise Open311Error.of(400, "service_code was not provided")
-    if service_code not in CATEGORY_CODES:
-        raise Open311Error.of(404, f"service_code {service_code} was not found: see services")
-    regency = attribute("regency_code") or one("regency_code") or one("address_id")
-    if not regency and not (one("lat") and one("long")):
+    if request.service_code not in CATEGORY_CODES:
+        raise Open311Error.of(404, f"service_code {request.service_code} was not found: see services")
+    regency = request.regency
+    if not regency and not (request.lat and request.long):
         raise Open311Error.of(400, "missing location: send lat and long, or the regency/city as "
                                    "attribute[regency_code] or address_id (a Kemendagri code such as 73.71)")
     known = regions().regencies.get(regency) if regency else None
     if regency and known is None:
         raise Open311Error.of(400, f"address_id/regency_code {regency} is not a known regency/city code")
-    description = one("description") or ""
-    name = " ".join(part for part in (one("first_name"), one("last_name")) if part) or None
-    anonymous = attribute("anonymous")
+    description = request.description or ""
     data: dict[str, Any] = {
-        "kind": attribute("kind") or "complaint",
-        "title": attribute("title") or _title_from(description),
+        "kind": request.kind or "complaint",
+        "title": request.title or _title_from(description),
         "description": description,
-        "category": service_code,
-        "province_code": attribute("province_code") or one("province_code") or (known and known.province_code),
+        "category": request.service_code,
+        "province_code": request.attribute_province_code or request.province_code or (known and known.province_code),
         "regency_code": regency,
-        "address": one("address_string"),
-        "latitude": one("lat"),
-        "longitude": one("long"),
-        "media_url": one("media_url"),
-        "incident_date": _incident_date(attribute("incident_date")),
-        "anonymous": (anonymous or "").lower() in _TRUE if anonymous else name is None,
-        "confidential": (attribute("confidential") or "").lower() in _TRUE,
-        "reporter": {key: value for key, value in (("name", name), ("email", one("email")),
-                                                   ("phone", one("phone"))) if value},
+        "address": request.address_string,
+        "latitude": request.lat,
+        "longitude": request.long,
+        "media_url": request.media_url,
+        "incident_date": _incident_date(request.incident_date),
+        "anonymous": request.flagged_anonymous,
+        "confidential": request.flagged_confidential,
+        "reporter": {key: value for key, value in (("name", request.reporter_name), ("email", request.email),
+                                                   ("phone", request.phone)) if value},
     }
     return {key: value for key, value in data.items() if value not in (None, "")}
 

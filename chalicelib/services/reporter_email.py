@@ -23,6 +23,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
 from chalicelib.models import AddressModel
 from chalicelib.observability import count, logger
+from chalicelib.services import messages
 
 PENDING, CONFIRMED, SUPPRESSED = "pending", "confirmed", "suppressed"
 CONFIRM_PATH = "/confirm-email"
@@ -43,14 +44,15 @@ def state_of(address: str) -> str | None:
         return None
 
 
-def confirm_link(key: str, secret: str) -> str:
+def confirm_link(key: str, secret: str, lang: str = "id") -> str:
     token = base64.urlsafe_b64encode(bytes.fromhex(key)).decode().rstrip("=") + "." + secret
-    return f"{get_settings().public_base_url}{CONFIRM_PATH}?token={token}"
+    return f"{get_settings().public_base_url}{CONFIRM_PATH}?token={token}" + ("&lang=en" if lang == "en" else "")
 
 
-def ask_to_confirm(address: str, tracking_id: str) -> bool:
-    """Make the address pending with a fresh single-use token and mail the link, once: False when
-    another delivery asked first (nothing is sent then)."""
+def ask_to_confirm(address: str, tracking_id: str, lang: str = "id", token_waiting: bool = False) -> bool:
+    """Make the address pending with a fresh single-use token and mail the link, once, in the
+    language the report was filed in: False when another delivery asked first (nothing is sent
+    then). ``token_waiting``: the message says the reporter token follows once confirmed."""
     key, secret = address_key(address), secrets.token_urlsafe(32)
     try:
         AddressModel(key, state=PENDING, token_hash=_secret_hash(secret), asked_at=clock.now().isoformat()).save(
@@ -59,14 +61,11 @@ def ask_to_confirm(address: str, tracking_id: str) -> bool:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
-    link = confirm_link(key, secret)
-    email.send([address], "[LAPOR!] Konfirmasi alamat e-mail Anda / Confirm your e-mail address",
-               "Alamat e-mail ini diberikan bersama laporan " + tracking_id + " di LAPOR!.\n"
-               "Untuk menerima kabar laporan Anda, buka tautan ini dan tekan Konfirmasi:\n" + link + "\n\n"
-               "Bila Anda tidak mengirim laporan, abaikan e-mail ini: kami tidak akan mengirim apa pun lagi.\n\n"
-               "This address was given with report " + tracking_id + " on LAPOR!. To receive updates, open the "
-               "link above and press Confirm. If it was not you, ignore this message: nothing else will be sent.",
-               tracking_id=tracking_id, recipient="reporter")
+    message = messages.compose_email_confirmation({"report": {"tracking_id": tracking_id, "lang": lang},
+                                                   "link": confirm_link(key, secret, lang),
+                                                   "token_waiting": token_waiting})
+    email.send([address], message.subject, message.text, tracking_id=tracking_id, recipient="reporter",
+               html=message.html)
     count("ReporterEmailConfirmationAsked")
     return True
 

@@ -117,7 +117,7 @@ def test_the_whole_chain_with_the_test_clock(stack):
         view = stack.get(f"/complaints/{tid}").json()
         assert view["deadlines"]["first_response"]["due"] == "2026-11-09T23:59:59+08:00"
         # the reporter confirms the address (SPEC §11), so the news that follows reaches them
-        settle(stack, tid, expect=("reporter", "[LAPOR!] Konfirmasi alamat e-mail Anda / Confirm your e-mail address"))
+        settle(stack, tid, expect=("reporter", f"[LAPOR!] Konfirmasi alamat e-mail Anda untuk laporan {tid}"))
         [ask] = [m for m in stack.get(f"/dev/outbox?tracking_id={tid}").json()["messages"]
                  if m["recipient"] == "reporter"]
         link = re.search(r"/confirm-email\?token=(\S+)", ask["text"])

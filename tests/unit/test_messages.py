@@ -44,6 +44,7 @@ QUESTION = "Mohon kirim foto lokasi puskesmas yang tutup."
 ANSWER = "Petugas kami sudah meninjau lokasi pada hari Selasa."
 RESOLUTION = "Jam layanan puskesmas kembali normal mulai Senin."
 REASON = "Laporan ganda dari laporan LPR-AAAA-BBBB."
+TOKEN = "7K3M-9QXD-2HGT-WVNP-4ZRB"
 # Codes a reader must never see: category, region, agency slugs, statuses, clocks, event types.
 CODES = ("health", "73.71", "dinas-kesehatan-kota-makassar", "pemkot-makassar", "pemprov-sulawesi-selatan",
          "awaiting_reporter", "in_progress", "first_response", "reporter_reply", "info_requested",
@@ -101,6 +102,14 @@ def _collect(lang: str) -> list[tuple[str, escalation.Notice]]:
              "new": [], "due_soon": [], "overdue": [{"report": escalation.report_facts(forwarded),
                                                     "clock": "first_response", "due": due.isoformat()}]}
     out.append(("agency:digest", escalation.Notice(f"agency:{UNIT.agency_id}", "digest", facts=facts)))
+    # And the reporter's own address: the confirmation (with and without a token waiting), then the token
+    report = {"tracking_id": filed.tracking_id, "lang": lang}
+    for waiting in (False, True):
+        link = f"{BASE}/confirm-email?token=abc.def" + ("&lang=en" if lang == "en" else "")
+        out.append((f"reporter:email_confirmation:{waiting}", escalation.Notice(
+            "reporter", "email_confirmation", facts={"report": report, "link": link, "token_waiting": waiting})))
+    out.append(("reporter:reporter_token", escalation.Notice("reporter", "reporter_token",
+                                                             facts={"report": report, "token": TOKEN})))
     return out
 
 
@@ -118,7 +127,7 @@ def test_the_table_covers_every_kind_for_both_readers():
         "reporter:forwarded", "reporter:info_requested", "reporter:responded", "reporter:resolved",
         "reporter:returned", "reporter:rejected", "reporter:marked_duplicate",
         "reporter:ombudsman", "reporter:reminder", "reporter:closed",
-        "reporter:archived",
+        "reporter:archived", "reporter:email_confirmation", "reporter:reporter_token",
     }, labels
 
 
@@ -142,7 +151,11 @@ def test_every_message_reads_right(lang, label, notice, message):
         assert path.startswith(BASE), path
     # The reporter's link is the tracking page in their language, the agency's the console
     tid = notice.facts.get("report", {}).get("tracking_id")
-    if notice.recipient == "reporter":
+    if notice.kind == "email_confirmation":  # its one link confirms the address, in the reader's language
+        assert f"{BASE}/confirm-email?token=abc.def" + ("&lang=en" if reader == "en" else "") in message.text
+        assert (("reporter token" if reader == "en" else "token pelapor") in message.text) is \
+            notice.facts["token_waiting"]
+    elif notice.recipient == "reporter":
         assert f"{BASE}/track?tracking_id={tid}" + ("&lang=en" if reader == "en" else "") in message.text
     elif notice.kind != "digest":
         assert f"{BASE}/staff/complaints/{tid}" in message.text
@@ -154,6 +167,8 @@ def test_every_message_reads_right(lang, label, notice, message):
              "reporter:rejected": REASON}
     if label in words:
         assert words[label] in message.text and words[label] in message.html
+    if notice.kind == "reporter_token":
+        assert TOKEN in message.text and TOKEN in message.html and tid in message.subject
     if notice.kind == "ombudsman":
         assert "https://ombudsman.go.id" in message.text and "137" in message.text
     if notice.kind == "escalation":

@@ -1,0 +1,92 @@
+"""Request bodies parsed by pydantic models (domain/bodies.py): each bad field keeps the message
+(and, where it has one, the stable code) the API always gave, and forms become the JSON shapes."""
+
+import pytest
+
+from chalicelib.domain import bodies
+from chalicelib.errors import ValidationFailed
+
+ACTIONS = "forward, reject, return, respond, request_info, resolve, mark_duplicate"
+
+
+def refused(parse, data) -> ValidationFailed:
+    with pytest.raises(ValidationFailed) as caught:
+        parse(data)
+    return caught.value
+
+
+@pytest.mark.parametrize(("data", "field", "message", "code"), [
+    ({"action": "fly"}, "action", f"must be one of: {ACTIONS}", None),
+    ({}, "action", f"must be one of: {ACTIONS}", None),
+    ({"action": 7}, "action", f"must be one of: {ACTIONS}", None),
+    ({"action": "respond", "note": 5}, "note", "must be text", "text"),
+    ({"action": "forward", "agency_id": "Dinas PU"}, "agency_id", "unknown agency", None),
+    ({"action": "forward", "agency_id": 3}, "agency_id", "unknown agency", None),
+    ({"action": "mark_duplicate", "duplicate_of": ["LPR-7K3M-9QXD"]}, "duplicate_of",
+     "must be a tracking id such as LPR-7K3M-9QXD", None),
+    ({"action": "respond", "note": "ok", "extra": 1}, "extra", "unknown field", "unknown_field"),
+    ({"action": "respond", "note": "ok\u202e"}, "note", "must not contain control or invisible formatting characters",
+     "control_characters"),
+])
+def test_each_bad_action_field_gets_its_message_and_code(data, field, message, code):
+    # Given a staff action body with one bad field, when it is parsed, then that field is named
+    error = refused(bodies.staff_action, data)
+    assert error.message == "the action is not valid"
+    assert error.fields[field] == message
+    body = error.body()["error"]
+    assert body.get("field_codes", {}).get(field, {}).get("code") == code
+
+
+def test_every_bad_action_field_is_named_at_once_in_a_stable_order():
+    error = refused(bodies.staff_action, {"zeta": 1, "note": 1, "action": "fly", "alpha": 2})
+    assert list(error.fields) == ["action", "note", "alpha", "zeta"]
+
+
+def test_a_good_action_parses_as_sent():
+    body = bodies.staff_action({"action": "forward", "agency_id": "dinas-pu-makassar", "note": "  lihat  "})
+    assert (body.action, body.agency_id, body.note, body.duplicate_of) == (
+        "forward", "dinas-pu-makassar", "  lihat  ", None)
+
+
+def test_an_action_body_that_is_not_an_object_is_refused():
+    assert refused(bodies.staff_action, ["forward"]).fields == {"body": "must be an object"}
+
+
+def test_the_citizen_form_becomes_the_json_filing():
+    # Given a form post as parse_qs gives it: blanks, a field sent twice, two uploads and one token
+    form = {"kind": ["complaint"], "title": ["  ", " Jalan rusak "], "description": ["first", " second "],
+            "latitude": [""], "anonymous": ["ON"], "reporter_name": ["Siti"], "reporter_email": ["  "],
+            "attachments": ["upl_aaaaaaaa", " ", "upl_bbbbbbbb"], "attachment_tokens": ["tok"],
+            "idempotency_key": ["k" * 20], "lang": ["en"]}
+    # When it is read
+    data = bodies.form_to_submission(form)
+    # Then each field is its last non-blank value, flags are booleans, and an upload without its
+    # token travels with an empty one (the filing refuses it)
+    assert data == {"kind": "complaint", "title": "Jalan rusak", "description": "second", "lang": "en",
+                    "anonymous": True, "confidential": False, "reporter": {"name": "Siti"},
+                    "attachments": [{"upload_id": "upl_aaaaaaaa", "upload_token": "tok"},
+                                    {"upload_id": "upl_bbbbbbbb", "upload_token": ""}]}
+
+
+def test_an_empty_citizen_form_is_an_empty_filing_for_the_validation_to_name():
+    assert bodies.form_to_submission({}) == {"anonymous": False, "confidential": False, "reporter": {},
+                                             "attachments": []}
+
+
+def test_a_geo_report_reads_attributes_and_their_multivalue_form():
+    request = bodies.geo_report({"attribute[kind][]": ["aspiration"], "attribute[kind]": [" "],
+                                 "attribute[title]": ["Lampu mati"], "attribute[title][]": ["ignored"],
+                                 "first_name": ["Siti"], "last_name": [" Rahma "], "address_id": ["73.71"]})
+    assert (request.kind, request.title, request.reporter_name, request.regency) == (
+        "aspiration", "Lampu mati", "Siti Rahma", "73.71")
+    assert request.flagged_anonymous is False  # a name and no attribute[anonymous]: not anonymous
+
+
+@pytest.mark.parametrize(("form", "anonymous"), [
+    ({}, True),
+    ({"first_name": ["Siti"]}, False),
+    ({"first_name": ["Siti"], "attribute[anonymous]": ["true"]}, True),
+    ({"attribute[anonymous]": ["false"]}, False),
+])
+def test_a_geo_report_is_anonymous_when_it_says_so_or_gives_no_name(form, anonymous):
+    assert bodies.geo_report(form).flagged_anonymous is anonymous

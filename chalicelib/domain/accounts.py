@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chalicelib.domain.agencies import SLUG
 from chalicelib.domain.complaint import Actor
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, Problem, ValidationFailed
 
 ROLES = ("national_admin", "coordinator", "officer")
 Role = Literal["national_admin", "coordinator", "officer"]
@@ -109,7 +109,7 @@ USER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")  # Cognito's ``sub`` (a UUID)
 
 def check_user_id(user_id: str) -> str:
     if not USER_ID.match(user_id or ""):
-        raise NotFound("no such account")
+        raise NotFound(Problem("no_account", "no such account"))
     return user_id
 
 
@@ -136,8 +136,9 @@ def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: 
     if actor.role == "national_admin":
         return
     if actor.role != "coordinator":
-        raise Forbidden("only a coordinator or the national admin manages accounts")
+        raise Forbidden(Problem("accounts_roles", "only a coordinator or the national admin manages accounts"))
     if actor.agency_id not in agency_path:
-        raise Forbidden("you manage the accounts of your own agency and the agencies below it")
+        raise Forbidden(Problem("accounts_outside_scope",
+                                "you manage the accounts of your own agency and the agencies below it"))
     if role == "national_admin":
-        raise Forbidden("only the national admin can make a national admin")
+        raise Forbidden(Problem("national_admin_only", "only the national admin can make a national admin"))

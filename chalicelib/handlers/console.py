@@ -217,7 +217,7 @@ def login_challenge():
         except Unauthorized as error:
             return _page(visit, "console/login.html", 401, next_page=next_page, email="",
                          errors={"form": _say(visit, "sign_in_again") if "sign in again" in error.message
-                                 else error.message})
+                                 else pages.field_messages(visit.lang, {"m": error.message})["m"]})
     if errors:
         return _challenge_page(visit, shown, next_page, errors, 422)
     if isinstance(result, sessions.StaffSession):
@@ -505,5 +505,6 @@ def rules_action():
     except ValidationFailed as error:
         return _rules_page(visit, region, 422, values=form, errors=pages.field_messages(visit.lang, error.fields))
     except NotFound as error:
-        return _rules_page(visit, region, 404, errors={"form": error.message})
+        return _rules_page(visit, region, 404, errors={"form": pages.field_messages(visit.lang,
+                                                                                    {"m": error.message})["m"]})
     return _redirect(visit.link("staff/admin/rules", region=region, saved=form.get("operation") or "put"))

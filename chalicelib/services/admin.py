@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from chalicelib.adapters import clock, webhook
 from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
 from chalicelib.domain.reference import CATEGORY_CODES, regions
-from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
 from chalicelib.services import directory, keys
 
@@ -140,7 +140,8 @@ def create_agency(data: Any) -> dict[str, Any]:
         model.save(condition=AgencyModel.agency_id.does_not_exist())
     except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict(f"agency {new.agency_id} already exists") from None
+            raise Conflict(Problem("agency_exists",
+                                   f"agency {new.agency_id} already exists", agency_id=new.agency_id)) from None
         raise
     return _shown_once(directory.agency_to_dict(model), secret)
 
@@ -163,7 +164,7 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     given = changes.model_dump(exclude_unset=True)
     updates = [getattr(AgencyModel, k).set(v) for k, v in given.items() if not (k == "notify" and v is None)]
     if changes.notify == NOTIFY_DAILY:  # the digest-index key: the agency's own time zone
@@ -183,7 +184,7 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         model.update(actions=updates, condition=AgencyModel.version == model.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise StaleVersion("the agency was changed by someone else; retry") from None
+            raise StaleVersion(Problem("agency_changed", "the agency was changed by someone else; retry")) from None
         raise
     return _shown_once(directory.agency_to_dict(model), secret)
 
@@ -194,9 +195,9 @@ def rotate_webhook_secret(agency_id: str) -> dict[str, Any]:
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     if not model.webhook_url:
-        raise Conflict("this agency has no webhook: set webhook_url first")
+        raise Conflict(Problem("no_webhook", "this agency has no webhook: set webhook_url first"))
     secret = webhook.new_secret()
     try:
         model.update(actions=[AgencyModel.webhook_secret.set(secret), AgencyModel.version.set(model.version + 1),
@@ -204,7 +205,7 @@ def rotate_webhook_secret(agency_id: str) -> dict[str, Any]:
                      condition=AgencyModel.version == model.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise StaleVersion("the agency was changed by someone else; retry") from None
+            raise StaleVersion(Problem("agency_changed", "the agency was changed by someone else; retry")) from None
         raise
     return {"agency_id": agency_id, "webhook_secret": secret}
 
@@ -241,7 +242,7 @@ def delete_rule(region_code: str, category: str) -> None:
     try:
         RoutingRuleModel.get(region_code, category).delete()
     except DoesNotExist:
-        raise NotFound("no such routing rule") from None
+        raise NotFound(Problem("no_routing_rule", "no such routing rule")) from None
 
 
 def issue_key(data: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, QueryError
 
 from chalicelib.domain.agencies import LEVELS, Agency
 from chalicelib.domain.reference import CATEGORIES, KINDS, regions
-from chalicelib.errors import BadRequest, NotFound, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import BadRequest, NotFound, Problem, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel
 
 MAX_PAGE = 1000
@@ -57,14 +57,14 @@ def get_agency(agency_id: str) -> Agency:
     try:
         return agency_from_model(AgencyModel.get(agency_id))
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
 
 
 def agency_detail(agency_id: str) -> dict[str, Any]:
     try:
         model = AgencyModel.get(agency_id)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     return {**agency_to_dict(model), "path": list(model.path)}
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
+from chalicelib.domain.names import Audience
 from chalicelib.domain.reference import WIT, regions
 from chalicelib.errors import (
     Conflict,
@@ -150,7 +151,7 @@ def track(tracking_id: str | None, token: str | None = None, action: str = "view
             report = changed
             report["attachment_links"] = attachments.links(report.get("attachments") or [],
                                                            confidential=bool(report.get("confidential")),
-                                                           audience="reporter")
+                                                           audience=Audience.REPORTER)
         else:
             report = reports.view(tracking_id, token)
         events = reports.timeline(tracking_id, token, details=True)["events"]

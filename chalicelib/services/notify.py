@@ -21,7 +21,7 @@ from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
 from chalicelib.domain import digest
 from chalicelib.domain.complaint import Event
-from chalicelib.domain.names import Delivery
+from chalicelib.domain.names import REPORTER_RECIPIENT, Audience, Delivery, Role
 from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
@@ -88,7 +88,7 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
-                                         recipient="reporter", html=message.html))]
+                                         recipient=REPORTER_RECIPIENT, html=message.html))]
 
 
 def _claim(row: NotificationModel, now: datetime) -> bool:
@@ -105,7 +105,7 @@ def _claim(row: NotificationModel, now: datetime) -> bool:
 
 
 def _event(now: datetime, type_: str, note: str, data: dict[str, Any]) -> Event:
-    return Event(at=now, type=type_, actor_role="system", status="-", note=note, audience="staff", data=data)
+    return Event(at=now, type=type_, actor_role=Role.SYSTEM, status="-", note=note, audience=Audience.STAFF, data=data)
 
 
 def deliver(row: NotificationModel) -> str:
@@ -120,7 +120,7 @@ def deliver(row: NotificationModel) -> str:
     done = set((row.payload or {}).get("delivered", []))
     errors: dict[str, str] = {}
     events: list[Event] = []
-    who = "pelapor" if row.recipient == "reporter" else row.recipient.split(":", 1)[1]
+    who = "pelapor" if row.recipient == REPORTER_RECIPIENT else row.recipient.split(":", 1)[1]
     for name, send in _channels(row):
         if name in done:
             continue

@@ -4,7 +4,9 @@
     python -m bench.evaluation OUT.json [--days 365]
 
 Set-up goes straight into the in-process moto backend: for every agency a counters item per day of
-the year (``agency:<id>``, what "held now" sums), the national scope's items (4 shards a day), and
+the year (``agency:<id>``), the national scope's items (4 shards a day), the open reports those
+counters say each agency holds (``status_forwarded`` of each day: that many ``forwarded`` reports,
+one of them overdue where the day counts one; what the ``open-index`` answers "held now" from), and
 participation markers (every agency's ``latest``; a day marker on a third of the days for half of
 them). Then the evaluation and the participation page are run as the national admin through the
 services, every DynamoDB call counted.
@@ -33,14 +35,19 @@ def fill(days: int) -> dict[str, int]:
     from chalicelib.config import get_settings
     from chalicelib.domain.agencies import LEVELS
     from chalicelib.models import AgencyModel, ParticipationModel, StatModel
+    from chalicelib.models.mapping import to_model
+    from tests.factories import complaint
 
     settings = get_settings()
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings.region]
     stats_table, marks_table = settings.table("stats"), settings.table("participation")
+    complaints_table = settings.table("complaints")
     rng = random.Random(563)
-    agencies = [m.agency_id for level in LEVELS for m in AgencyModel.level_index.query(level)]
+    models = [m for level in LEVELS for m in AgencyModel.level_index.query(level)]
+    agencies = [m.agency_id for m in models]
+    where = {m.agency_id: (m.regency_code or "31.71", tuple(m.path)) for m in models}
     first = NOW.date() - timedelta(days=days - 1)
-    items = 0
+    items = reports = 0
     for offset in range(days):
         day = (first + timedelta(days=offset)).isoformat()
         for shard in range(4):
@@ -56,12 +63,21 @@ def fill(days: int) -> dict[str, int]:
         for agency_id in agencies:
             total = rng.randint(0, 3)
             waiting = rng.randint(0, total) if offset > days - 60 else 0
+            overdue = 1 if waiting and offset < days - 10 else 0
             item = StatModel(f"agency:{agency_id}", f"{day}#{rng.randrange(4)}", total=total,
                              status_forwarded=waiting, status_closed=total - waiting,
-                             overdue=1 if waiting and offset < days - 10 else None,
-                             first_response=total, frh_48=total)
+                             overdue=overdue or None, first_response=total, frh_48=total)
             backend.put_item(stats_table, item.serialize())
             items += 1
+            regency_code, path = where[agency_id]
+            filed = datetime.combine(first + timedelta(days=offset), datetime.min.time(), tzinfo=UTC) \
+                + timedelta(hours=3)  # 10:00–12:00 local: the same day in every zone
+            for n in range(waiting):  # the reports those counters say the agency holds now
+                reports += 1
+                held = complaint(tracking_id=f"LPR-BENCH-{reports:06d}", regency_code=regency_code, now=filed,
+                                 status="forwarded", agency_id=agency_id, agency_path=path,
+                                 first_forwarded_at=filed, overdue=n < overdue)
+                backend.put_item(complaints_table, to_model(held, None).serialize())
     marks = 0
     for i, agency_id in enumerate(agencies):
         acted: list[date] = []
@@ -77,7 +93,8 @@ def fill(days: int) -> dict[str, int]:
                                     last_key_use_at=(NOW - timedelta(days=i % 60)).isoformat() if i % 3 else None)
         backend.put_item(marks_table, latest.serialize())
         marks += 1
-    return {"agencies": len(agencies), "stats_items": items, "participation_items": marks, "days": days}
+    return {"agencies": len(agencies), "stats_items": items, "open_reports": reports,
+            "participation_items": marks, "days": days}
 
 
 def measure(name: str, work: Any) -> dict[str, Any]:

@@ -8,12 +8,15 @@
   Like every deadline (SPEC §5), "5 working days" ends at 23:59:59 of the 5th working day after
   that day, in the agency's time zone, holidays and cuti bersama excluded.
 
-What an agency holds comes from the statistics counters (``agency:<id>``, summed over every filing
-day), what its people did from the participation markers; nothing here reads a report.
+What an agency holds now comes from its open reports (the complaints table's sparse ``open-index``,
+a few attributes of each), its recent figures (reports filed in the last 30 days, the median first
+response) from the statistics counters of the last 90 filing days, what its people did from the
+participation markers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,9 +39,8 @@ COLUMNS = ("agency_id", "name", "level", "parent_id", "parent_name", "province_c
            "held", "overdue", "reports_30d", "median_first_response_hours")
 
 
-# The counters ``holdings`` reads (``agency:<id>``), so a Query can ask for these alone.
-COUNTERS_READ: tuple[str, ...] = (*(f"status_{s}" for s in WAITING_STATUSES), "overdue", "total",
-                                  *(f"frh_{h}" for h in stats.HOUR_BUCKETS), "frh_more")
+# The counters ``recent`` reads (``agency:<id>``), so a Query can ask for these alone.
+COUNTERS_READ: tuple[str, ...] = ("total", *(f"frh_{h}" for h in stats.HOUR_BUCKETS), "frh_more")
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Activity:
 
 @dataclass(frozen=True)
 class Holdings:
-    """What the agency holds now (the statistics counters of ``agency:<id>``)."""
+    """What the agency holds now (its open reports) and its recent figures (its counters)."""
 
     held: int = 0
     overdue: int = 0
@@ -62,26 +64,45 @@ class Holdings:
     oldest_held_day: date | None = None
 
 
-def holdings(days: dict[str, dict[str, int]], today: date) -> Holdings:
-    """From one agency's counters per filing day (shards summed)."""
-    held = overdue = recent = 0
+@dataclass(frozen=True)
+class OpenReport:
+    """The little of an open report that participation reads from the ``open-index``."""
+
+    status: str
+    overdue: bool
+    filed_on: date  # the local day of the report's region, as the counters key it
+
+
+def held_now(reports: Iterable[OpenReport]) -> Holdings:
+    """From the open reports the agency holds: those that wait for it, how many are overdue (the
+    report's ``overdue`` flag, the same one the counters count), the filing day of the oldest."""
+    held = overdue = 0
     oldest: date | None = None
+    for r in reports:
+        if r.overdue:
+            overdue += 1
+        if r.status in WAITING_STATUSES:
+            held += 1
+            oldest = r.filed_on if oldest is None else min(oldest, r.filed_on)
+    return Holdings(held=held, overdue=overdue, oldest_held_day=oldest)
+
+
+def recent(held: Holdings, days: dict[str, dict[str, int]], today: date) -> Holdings:
+    """``held`` with the figures of the last filing days added, from one agency's counters per day
+    (shards summed): reports filed in the last 30 days, the median first response over 90."""
+    recent_count = 0
     recent_from = (today - timedelta(days=RECENT_DAYS - 1)).isoformat()
     median_from = (today - timedelta(days=MEDIAN_DAYS - 1)).isoformat()
     median_counts: dict[str, int] = defaultdict(int)
-    for day, counters in sorted(days.items()):
-        waiting = sum(counters.get(f"status_{s}", 0) for s in WAITING_STATUSES)
-        if waiting > 0:
-            held += waiting
-            oldest = oldest or date.fromisoformat(day)
-        overdue += counters.get("overdue", 0)
+    for day, counters in days.items():
         if day >= recent_from:
-            recent += counters.get("total", 0)
+            recent_count += counters.get("total", 0)
         if day >= median_from:
             for name, value in counters.items():
                 if name.startswith("frh_"):
                     median_counts[name] += value
-    return Holdings(held, overdue, recent, stats.median_hours(median_counts), oldest)
+    return dataclasses.replace(held, reports_30d=recent_count,
+                               median_first_response_hours=stats.median_hours(median_counts))
 
 
 def is_connected(activity: Activity, now: datetime) -> bool:

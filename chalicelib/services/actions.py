@@ -93,7 +93,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any], *, expected_versio
     if original is not None:  # the original gains a supporter in the same transaction (SPEC §12)
         also = (original, *merge_duplicate(original, after, actor, now))
     saved = store.update(before, after, events, now, notices.for_change(before, after, events), also=also)
-    participation.record_action(actor.agency_id, now)  # after the commit, outside its transaction
+    participation.record_action(actor.agency_id, now, actor.agency_path)  # after the commit, outside its transaction
     count(ACTIONS[action].metric)
     logger.info("staff action", extra={"action": action, "role": actor.role, "status": str(saved.status),
                                        "agency_id": saved.agency_id})

@@ -3,7 +3,8 @@
 For the caller's scope (a coordinator: their agency and everything below it, ``within:<id>``; the
 national admin: ``national``) and a month: three Queries on the statistics counters (the month, the
 month before, the same month a year before) and the participation of every agency in the scope
-(``services/participation``). Never a Scan, never a report read.
+(``services/participation``: per agency its accounts, its open reports from the ``open-index``
+and whether it acted in the month). Never a Scan.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import evaluation as domain
 from chalicelib.domain import stats
 from chalicelib.domain.complaint import Actor
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIT
 from chalicelib.errors import Forbidden
 from chalicelib.services import participation
@@ -28,9 +30,9 @@ CSV_COLUMNS = ("section", "item", "month", "month_before", "year_before", "expla
 
 
 def scope_of(actor: Actor) -> str:
-    if actor.role == "national_admin":
+    if actor.role == Role.NATIONAL_ADMIN:
         return "national"
-    if actor.role == "coordinator" and actor.agency_id:
+    if actor.role == Role.COORDINATOR and actor.agency_id:
         return stats_service.subtree_scope(actor.agency_id)
     raise Forbidden("the evaluation is for coordinators and the national admin")
 
@@ -43,7 +45,8 @@ def evaluate(actor: Actor, month_text: str | None, now: datetime | None = None) 
     with ThreadPoolExecutor(max_workers=3) as pool:  # three Queries at once
         found = list(pool.map(lambda m: stats_service.read_days(scope, m.first, m.last), periods.values()))
     summaries = {name: stats.summarize(stats.sum_days(days)) for name, days in zip(periods, found, strict=True)}
-    whole = participation.report(actor, {}, now, acted=(month.first, month.last))
+    # what the agencies hold now, not their 30-day figures (the evaluation shows none of them)
+    whole = participation.report(actor, {}, now, acted=(month.first, month.last), with_recent=False)
     acted = sum(1 for r in whole["rows"] if r.get("acted"))
     return {
         "scope": scope, "month": str(month), "from": month.first.isoformat(), "to": month.last.isoformat(),

@@ -6,14 +6,17 @@ never conflict on a row, and a failure to record never fails the action (it is l
 action records again).
 
 Reads never scan. The agencies of a scope come from the directory's indexes (level, province,
-regency, parent); their markers from ``BatchGetItem`` (100 agencies a call); what each holds from
-its ``agency:<id>`` statistics counters (one Query per agency, run in parallel).
+regency, parent); their markers from ``BatchGetItem`` (100 agencies a call); what each holds now
+from its open reports (the complaints table's sparse ``open-index``: one Query per agency, a few
+attributes of each report), its recent figures from its ``agency:<id>`` counters of the last 90
+days (one bounded Query); the Queries of many agencies run in parallel.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Callable
@@ -28,6 +31,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import participation as domain
 from chalicelib.domain.agencies import LEVELS
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Actor
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIB, regions, zone_of
 from chalicelib.errors import BadRequest, Forbidden, ValidationFailed
 from chalicelib.models import AgencyModel, ParticipationModel
@@ -37,16 +41,31 @@ LATEST = "latest"
 PARALLEL_QUERIES = 16
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
-# The statistics begin no earlier than this: "held now" sums every filing day since.
-FIRST_DAY = date(2020, 1, 1)
 NATIONAL_ZONE = ZoneInfo(WIB)
+# What participation reads of an open report (the ``open-index`` projects everything; ask for less).
+OPEN_REPORT_ATTRIBUTES = ("status", "overdue", "submitted_at", "province_code")
 
 CONNECTED_CACHE_SECONDS = 300  # the public share connected: computed at most every 5 minutes
 _connected_cache: dict[str, tuple[float, float | None]] = {}
 
 
-def _day_marker(now: datetime) -> str:
-    return "day#" + now.astimezone(NATIONAL_ZONE).date().isoformat()
+@functools.lru_cache(maxsize=1)
+def _provinces_by_coordinator() -> dict[str, str]:
+    from chalicelib.domain.agencies import province_coordinator_id
+
+    return {province_coordinator_id(code): code for code in regions().provinces}
+
+
+def zone_of_path(path: tuple[str, ...] | list[str]) -> ZoneInfo:
+    """An agency's time zone from its path: a regional agency's province (the path's second
+    element is its province coordinator), WIB for the national agency and the ministries."""
+    code = _provinces_by_coordinator().get(path[1]) if len(path) > 1 else None
+    return zone_of(code) if code else NATIONAL_ZONE
+
+
+def _day_marker(now: datetime, zone: ZoneInfo) -> str:
+    """An action's day, the acting agency's local day (as the counters and the months are kept)."""
+    return "day#" + now.astimezone(zone).date().isoformat()
 
 
 def _iso(now: datetime) -> str:
@@ -55,18 +74,20 @@ def _iso(now: datetime) -> str:
 
 # --- writes ------------------------------------------------------------------------------------
 
-def record_action(agency_id: str | None, now: datetime) -> None:
-    """A staff member of ``agency_id`` acted on a report. The day's marker takes every action
-    (SET the time, ADD one); the first action of the day also moves ``latest.last_action_day``."""
+def record_action(agency_id: str | None, now: datetime, path: tuple[str, ...] = ()) -> None:
+    """A staff member of ``agency_id`` (its directory ``path``) acted on a report. The day's marker
+    (the agency's local day) takes every action (SET the time, ADD one); the first action of the day
+    also moves ``latest.last_action_day``."""
     if not agency_id:
         return
+    day = _day_marker(now, zone_of_path(path or (agency_id,)))
     try:
-        marker = ParticipationModel(agency_id, _day_marker(now))
+        marker = ParticipationModel(agency_id, day)
         marker.update(actions=[ParticipationModel.last_action_at.set(_iso(now)),
                                ParticipationModel.actions.add(1)])
         if marker.actions == 1:
             ParticipationModel(agency_id, LATEST).update(actions=[
-                ParticipationModel.last_action_day.set(_day_marker(now).partition("#")[2])])
+                ParticipationModel.last_action_day.set(day.partition("#")[2])])
     except PynamoDBException:
         logger.warning("participation: action not recorded", extra={"agency_id": agency_id})
 
@@ -120,11 +141,11 @@ def _below(root_id: str) -> list[dict[str, Any]]:
 def agencies_in_scope(actor: Actor, province_code: str | None = None) -> list[dict[str, Any]]:
     """The caller's agencies: a coordinator's own and everything below it, the national admin's all.
     Always index Queries (SPEC: never a Scan)."""
-    if actor.role not in ("coordinator", "national_admin"):
+    if actor.role not in (Role.COORDINATOR, Role.NATIONAL_ADMIN):
         raise Forbidden("participation is for coordinators and the national admin")
     if province_code is not None and province_code not in regions().provinces:
         raise ValidationFailed("unknown province", fields={"province_code": "unknown province code (see GET /regions)"})
-    root_id = actor.agency_id if actor.role == "coordinator" else NATIONAL_AGENCY_ID
+    root_id = actor.agency_id if actor.role == Role.COORDINATOR else NATIONAL_AGENCY_ID
     try:
         root = _describe(AgencyModel.get(root_id))
     except DoesNotExist:
@@ -175,9 +196,27 @@ def active_accounts(agency_id: str) -> int:
                                                        attributes_to_get=["user_id"]))
 
 
-def held_days(agency_id: str, last: date) -> dict[str, dict[str, int]]:
-    """One agency's counters per filing day since ``FIRST_DAY`` (shards summed), only the counters
-    participation needs: one Query that reads less than ``services.stats.read_days``."""
+def open_reports(agency_id: str) -> list[domain.OpenReport]:
+    """What the agency holds now: its open reports from the sparse ``open-index`` (kept by every
+    write of a report, so exact and without a write of its own), four attributes of each. One Query
+    (more pages only for an agency holding thousands)."""
+    from pynamodb.exceptions import QueryError
+
+    from chalicelib.errors import unavailable
+    from chalicelib.models import ComplaintModel
+
+    try:
+        return [domain.OpenReport(status=m.status, overdue=bool(m.overdue),
+                                  filed_on=datetime.fromisoformat(m.submitted_at).astimezone(
+                                      zone_of(m.province_code)).date())
+                for m in ComplaintModel.open_index.query(agency_id, attributes_to_get=list(OPEN_REPORT_ATTRIBUTES))]
+    except QueryError as error:
+        raise unavailable() from error
+
+
+def recent_days(agency_id: str, first: date, last: date) -> dict[str, dict[str, int]]:
+    """One agency's counters per filing day from ``first`` to ``last`` (shards summed), only those
+    ``domain.recent`` needs: one Query over at most ``MEDIAN_DAYS`` days, whatever the history."""
     from pynamodb.exceptions import QueryError
 
     from chalicelib.errors import unavailable
@@ -185,9 +224,9 @@ def held_days(agency_id: str, last: date) -> dict[str, dict[str, int]]:
 
     wanted = domain.COUNTERS_READ
     days: dict[str, dict[str, int]] = {}
-    low, high = FIRST_DAY.isoformat(), last.isoformat() + "~"
     try:
-        for item in StatModel.query(f"agency:{agency_id}", StatModel.bucket.between(low, high),
+        for item in StatModel.query(f"agency:{agency_id}",
+                                    StatModel.bucket.between(first.isoformat(), last.isoformat() + "~"),
                                     attributes_to_get=["bucket", *wanted]):
             counters = days.setdefault(item.bucket.split("#", 1)[0], {})
             for name in wanted:
@@ -207,27 +246,32 @@ def _parallel(work: Callable[[dict[str, Any]], Any], agencies: list[dict[str, An
 
 
 def acted_between(agency_id: str, first: date, last: date) -> bool:
-    """Did the agency's people act on any day from ``first`` to ``last`` (WIB days)? One Query."""
+    """Did the agency's people act on any day from ``first`` to ``last`` (its local days)? One Query."""
     found = ParticipationModel.query(agency_id, ParticipationModel.marker.between(
         f"day#{first.isoformat()}", f"day#{last.isoformat()}"), limit=1)
     return any(True for _ in found)
 
 
 def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True,
-             acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
+             with_recent: bool = True, acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
     """Each agency's row: its markers (BatchGetItem), and per agency in parallel its accounts (a
-    Query) and, unless only "connected" is wanted, what it holds (its counters, a Query); with
+    Query); unless only "connected" is wanted, what it holds now (its open reports, a Query) and,
+    ``with_recent``, its last 90 days of counters (a Query; the evaluation does without); with
     ``acted``, whether it acted in those days (a Query)."""
 
-    last = now.astimezone(ZoneInfo("Asia/Jayapura")).date() + timedelta(days=1)
+    last = now.astimezone(ZoneInfo("Asia/Jayapura")).date()  # the latest local day anywhere
+    first = now.astimezone(NATIONAL_ZONE).date() - timedelta(days=domain.MEDIAN_DAYS)
 
     def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings, bool | None]:
         accounts = active_accounts(agency["agency_id"])
         did = acted_between(agency["agency_id"], *acted) if acted else None
         if not with_holdings:
             return accounts, domain.Holdings(), did
-        days = held_days(agency["agency_id"], last)
-        return accounts, domain.holdings(days, now.astimezone(_zone(agency)).date()), did
+        held = domain.held_now(open_reports(agency["agency_id"]))
+        if with_recent:
+            held = domain.recent(held, recent_days(agency["agency_id"], first, last),
+                                 now.astimezone(_zone(agency)).date())
+        return accounts, held, did
 
     acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
     per_agency = _parallel(one, agencies)
@@ -290,14 +334,15 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
 
 
 def report(actor: Actor, params: dict[str, str], now: datetime | None = None, *,
-           acted: tuple[date, date] | None = None) -> dict[str, Any]:
-    """The whole scope: every row (attention order), totals overall, per level and per province."""
+           acted: tuple[date, date] | None = None, with_recent: bool = True) -> dict[str, Any]:
+    """The whole scope: every row (attention order), totals overall, per level and per province.
+    ``with_recent=False``: without ``reports_30d`` and the median (left at 0 and None)."""
     query = parse_query(params)
     now = now or clock.now()
     agencies = agencies_in_scope(actor, query["province_code"])
     names = {a["agency_id"]: a["name"] for a in agencies}
     rows = sorted(({**r, "parent_name": names.get(r["parent_id"] or "")}
-                   for r in rows_for(agencies, now, acted=acted)),
+                   for r in rows_for(agencies, now, acted=acted, with_recent=with_recent)),
                   key=domain.attention_order)
     return {"query": query, "rows": rows, "totals": domain.totals(rows),
             "by_level": domain.totals_by(rows, "level"), "by_province": domain.totals_by(rows, "province_code"),

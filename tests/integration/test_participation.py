@@ -271,6 +271,75 @@ def test_twenty_officers_acting_at_once_never_conflict_on_the_bookkeeping(client
     assert datetime.fromisoformat(day.last_action_at) - moment < timedelta(minutes=1)
 
 
+# --- what a read costs ----------------------------------------------------------------------------
+
+@pytest.fixture
+def queries(monkeypatch):
+    """Every DynamoDB call from here on: (operation, table, index, parameters)."""
+    import botocore.client
+
+    from chalicelib.config import get_settings
+
+    names = {get_settings().table(t): t for t in ("complaints", "stats", "users", "participation", "agencies")}
+    recorded: list[tuple[str, str, str | None, dict]] = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def record(client_self, operation, params):
+        if client_self.meta.service_model.service_name == "dynamodb":
+            table = params.get("TableName", "")
+            recorded.append((operation, names.get(table, table), params.get("IndexName"), params))
+        return original(client_self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    return recorded
+
+
+def test_each_agency_costs_one_query_of_its_open_reports_and_one_of_90_days_of_counters(client, units, clock_at,
+                                                                                        queries):
+    from collections import Counter
+
+    # Given the province coordinator of Kalimantan Utara (10 agencies), whatever their history
+    clock_at(datetime(2027, 5, 3, 9, 0, tzinfo=WITA))
+    headers = key("coordinator", KALTARA)
+    queries.clear()
+    # When it reads participation
+    participation(client, headers, "?limit=500")
+    # Then each agency costs one Query of its open reports (the open-index, four attributes), one of
+    # its accounts and one of its counters of the last 90 days only; nothing is scanned
+    per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
+    assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
+    assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
+    assert per_index[("stats", None)] == KALTARA_AGENCIES
+    assert not [q for q in queries if q[0] == "Scan"]
+    for operation, table, index, params in queries:
+        if index == "open-index":  # only the attributes asked for, not the whole report
+            projected = {params["ExpressionAttributeNames"][name.strip()]
+                         for name in params["ProjectionExpression"].split(",")}
+            assert projected == {"status", "overdue", "submitted_at", "province_code"}
+        if (operation, table) == ("Query", "stats"):
+            low = min(v["S"] for v in params["ExpressionAttributeValues"].values() if "S" in v and "#" not in v["S"]
+                      and v["S"][:2] == "20")
+            assert low >= "2027-02-01", low  # 3 May 2027 less 90 days: the read does not grow with history
+
+
+def test_the_evaluation_reads_what_agencies_hold_without_their_counters(client, units, clock_at, queries):
+    from collections import Counter
+
+    clock_at(datetime(2027, 5, 3, 9, 0, tzinfo=WITA))
+    headers = key("coordinator", KALTARA)
+    queries.clear()
+    response = client.http.get("/agency/evaluation?month=2027-04", headers=headers)
+    assert response.status_code == 200, response.body
+    per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
+    # one Query of open reports, of accounts and of April's action markers per agency; the counters
+    # only for the scope's three months (this month, the month before, a year before)
+    assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
+    assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
+    assert per_index[("participation", None)] == KALTARA_AGENCIES
+    assert per_index[("stats", None)] == 3
+    assert not [q for q in queries if q[0] == "Scan"]
+
+
 # --- the public number and the CSV ---------------------------------------------------------------
 
 def test_public_stats_give_the_share_of_a_provinces_agencies_connected(client, units):

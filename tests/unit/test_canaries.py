@@ -126,12 +126,16 @@ def test_moto_transactions_back_up_with_copy_deepcopy():
 
 
 def test_moto_table_query_reads_all_items_and_takes_index_name_seventh():
-    # tests/moto_speedups.partition_queries narrows `Table.all_items` during a base-table Query and
-    # finds `index_name` at args[6] when it is passed positionally.
+    # tests/moto_speedups.partition_queries narrows `Table.all_items` during a Query, finds
+    # `index_name` at args[6] when it is passed positionally, and an index Query's hash key in the
+    # keyword `hash_key_conditions`.
+    from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import Table
 
     parameters = list(inspect.signature(Table.query).parameters)
     assert parameters[:2] == ["self", "hash_key"] and parameters[2:].index("index_name") == 6
+    assert "hash_key_conditions" in parameters
+    assert "hash_key_conditions=" in inspect.getsource(DynamoDBBackend.query)
     assert "all_items" in inspect.getsource(Table.query)
 
 

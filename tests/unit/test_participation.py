@@ -42,12 +42,25 @@ def test_connected_by_an_active_account_or_a_key_used_in_30_days():
     assert not participation.is_connected(Activity(last_sign_in_at=now), now)  # a sign-in is not an account
 
 
-def test_holdings_sum_the_waiting_reports_of_every_day_and_the_recent_ones():
-    days = {"2026-01-05": {"status_forwarded": 2, "overdue": 1, "total": 2},
-            "2026-11-20": {"status_in_progress": 1, "status_closed": 4, "total": 5, "frh_4": 1},
-            "2026-12-01": {"status_resolved": 1, "total": 1}}
-    held = participation.holdings(days, date(2026, 12, 1))
-    assert (held.held, held.overdue, held.reports_30d, held.oldest_held_day) == (3, 1, 6, date(2026, 1, 5))
+def test_what_an_agency_holds_is_its_open_reports_that_wait_for_it():
+    from chalicelib.domain.participation import OpenReport
+
+    reports = [OpenReport("forwarded", True, date(2026, 1, 5)), OpenReport("in_progress", False, date(2025, 12, 30)),
+               OpenReport("submitted", False, date(2026, 11, 20)),
+               # waits for the reporter: not held, but its overdue flag counts as the counters' does
+               OpenReport("awaiting_reporter", True, date(2025, 6, 1)), OpenReport("resolved", False, date(2025, 1, 1))]
+    held = participation.held_now(reports)
+    assert (held.held, held.overdue, held.oldest_held_day) == (3, 2, date(2025, 12, 30))
+    assert participation.held_now([]) == Holdings()
+
+
+def test_recent_figures_count_the_last_30_days_and_the_median_the_last_90():
+    days = {"2026-08-01": {"total": 7, "frh_1": 7},  # more than 90 days before: neither
+            "2026-09-10": {"total": 2, "frh_4": 2},  # in the 90 days, not in the 30
+            "2026-11-02": {"total": 5, "frh_4": 1},  # the 30th day back
+            "2026-12-01": {"total": 1}}
+    held = participation.recent(Holdings(held=3, overdue=1), days, date(2026, 12, 1))
+    assert (held.held, held.overdue, held.reports_30d) == (3, 1, 6)
     assert held.median_first_response_hours == 3.0
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.domain import characters
+from chalicelib.domain.identifiers import UPLOAD_ID
 from chalicelib.domain.places import locate
 from chalicelib.domain.reference import (
     CATEGORY_CODES,
@@ -27,7 +28,6 @@ from chalicelib.domain.reference import (
 from chalicelib.errors import Problem, ValidationFailed
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
-UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")
 MAX_ATTACHMENTS = 5
 OUTSIDE_INDONESIA = Problem("outside_indonesia", "must be inside Indonesia")
 MAX_MEDIA_URL = 2000

@@ -23,8 +23,8 @@ from typing import Any
 from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.identifiers import UPLOAD_ID
 from chalicelib.domain.names import Audience
-from chalicelib.domain.submission import UPLOAD_ID
 from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.services import limits

@@ -516,6 +516,7 @@ class FormSubmission(BaseModel):
     reporter_name: str | None = None
     reporter_email: str | None = None
     reporter_phone: str | None = None
+    token_by_email: str | None = Field(default=None, description="on or true when checked")
     attachments: list[str] = Field(default=[], description="upload ids, each with its token in attachment_tokens")
     attachment_tokens: list[str] = []
     idempotency_key: str | None = None
@@ -558,6 +559,9 @@ def _refine_submission(props: dict[str, Any]) -> None:
     props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
     props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
     props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)
+    props["token_by_email"]["description"] = (
+        "send the tracking number and reporter token to reporter.email, once, after its owner confirms the "
+        "address (needs reporter.email)")
 
 
 # --- operations ----------------------------------------------------------------------------------

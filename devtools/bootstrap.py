@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from chalicelib.adapters import clock, deadletter, email
+from chalicelib.adapters import clock, deadletter, email, sealing
 from chalicelib.adapters.attachments import create_bucket
 from chalicelib.config import TABLES, get_settings
 from chalicelib.models import AgencyModel
@@ -55,6 +55,7 @@ def prepare(state: Path, data_dir: Path | None = None) -> dict[str, Any]:
     create_bucket()
     email.verify_sender()
     deadletter.create_queue()
+    sealing.create_key()
     restored = load_data(data_dir) if data_dir else 0
     counts = {"agencies": 0, "routing_rules": 0}
     if not restored or AgencyModel.count(seed.NATIONAL_AGENCY_ID) == 0:

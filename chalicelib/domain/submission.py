@@ -112,6 +112,8 @@ class Submission(BaseModel):
     anonymous: bool = False
     confidential: bool = False
     reporter: Reporter = Reporter()
+    # Send the tracking number and reporter token to ``reporter.email`` once it is confirmed.
+    token_by_email: bool = False
     attachments: list[Attachment] = []
     # The language the reporter filed in (their messages use it); None: the request's default.
     lang: Literal["id", "en"] | None = None
@@ -251,6 +253,11 @@ def _cross_field(data: dict[str, Any]) -> dict[str, str]:
     name = reporter.get("name") if isinstance(reporter, dict) else None
     if not anonymous and not (isinstance(name, str) and name.strip()):
         errors["reporter.name"] = Problem("required_unless_anonymous", "required unless the report is anonymous")
+    email = reporter.get("email") if isinstance(reporter, dict) else None
+    wants_token = data.get("token_by_email") in (True, 1, "true", "on", "1", "yes")
+    if wants_token and not (isinstance(email, str) and email.strip()):
+        errors["token_by_email"] = Problem("token_by_email_needs_email",
+                                           "give an e-mail address to receive the token by e-mail")
     return errors
 
 

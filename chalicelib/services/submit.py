@@ -35,7 +35,7 @@ from chalicelib.errors import (
     unavailable,
 )
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, limits, store
+from chalicelib.services import attachments, limits, reporter_email, reporter_tokens, store
 
 MAX_IDEMPOTENCY_KEY = 128
 # Long enough not to be guessed (the replayed answer carries the reporter token, sealed with the
@@ -88,9 +88,13 @@ def _file(submission: Submission, now: datetime, source: str | None = None) -> t
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
     attachments.attach(submission.upload_ids)  # out of uploads/ (expired after a day) before the report names them
+    sealed, notices = [], []
+    if submission.token_by_email and reporter.email:  # sealed now, mailed once the address is confirmed
+        sealed = [reporter_tokens.seal(complaint.tracking_id, reporter_email.address_key(reporter.email), token, now)]
+        notices = [reporter_tokens.filing_notice(complaint)]
     store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id,
                  counters=_reporter_counters(submission, now), uploads=submission.upload_ids,
-                 upload_taken=attachments.taken)
+                 upload_taken=attachments.taken, notices=notices, also_put=sealed)
     logger.append_keys(tracking_id=complaint.tracking_id)
     logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
                                               "regency_code": complaint.regency_code})

@@ -88,6 +88,7 @@ def test_reminder_is_one_working_day_before():
     assert workdays.reminder_time(monday_due, WIB).date() == date(2026, 3, 27)
 
 
+@pytest.mark.slow  # the package computes 21 years (~1 s): make test, not make check
 def test_the_holiday_table_is_what_the_pinned_holidays_package_says_for_every_year():
     # Given the table the working-day clock reads (loading the package costs a cold start ~0.15 s)
     # When each of its years is asked of the installed `holidays` package

@@ -24,8 +24,8 @@ from chalicelib.domain.complaint import STAFF_ACTIONS, Status
 from chalicelib.domain.names import Audience, Role
 from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
 from chalicelib.domain.submission import MAX_ATTACHMENTS, Submission
+from chalicelib.domain.uploads import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.admin import AgencyChanges, NewAgency
-from chalicelib.services.attachments import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.submit import MAX_IDEMPOTENCY_KEY
 
 StatusCode = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]

@@ -35,6 +35,7 @@ TABLES = (
     "limits",
     "uploads",
     "addresses",
+    "sealed_tokens",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -82,6 +83,10 @@ class Settings:
     # ses_events function reads (SPEC §11: the suppression list). Empty: no configuration set.
     ses_configuration_set: str = setting("SES_CONFIGURATION_SET", "")
     ses_events_topic: str = setting("SES_EVENTS_TOPIC", "sp4n-lapor-local-ses-events")
+    # The reporter token by e-mail (docs/messages.md): sealed with this KMS key (an ARN, a key id or
+    # an alias) until the address is confirmed; gone after this many days if it never is.
+    reporter_token_key: str = setting("REPORTER_TOKEN_KEY", "alias/sp4n-lapor-local-reporter-tokens")
+    sealed_token_days: int = setting("SEALED_TOKEN_DAYS", 7, minimum=1)
     # Where people open the pages: every link in a message starts here (SPEC §13).
     public_base_url: str = setting("PUBLIC_BASE_URL", _DEFAULT_BASE_URL)
     # Staff accounts (SPEC §10): the Cognito user pool and its server-side app client; sessions.

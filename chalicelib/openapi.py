@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.domain.accounts import AccountChanges, ChallengeAnswer, NewAccount, SignIn
 from chalicelib.domain.agencies import LEVELS, SLUG
 from chalicelib.domain.complaint import STAFF_ACTIONS, Status
+from chalicelib.domain.names import Audience, Role
 from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
 from chalicelib.domain.submission import MAX_ATTACHMENTS, Submission
 from chalicelib.services.admin import AgencyChanges, NewAgency
@@ -97,7 +98,7 @@ class ReportBase(Answer):
 class PublicView(ReportBase):
     """No reporter identity, no address; no title or description when confidential."""
 
-    view: Literal["public"]
+    view: Literal[Audience.PUBLIC]
     title: str | None
     description: str | None
     attachment_links: list[AttachmentLink]
@@ -125,7 +126,7 @@ class FullReport(ReportBase):
 
 
 class ReporterView(FullReport):
-    view: Literal["reporter"]
+    view: Literal[Audience.REPORTER]
     reporter: Identity
 
 
@@ -138,7 +139,7 @@ class TimelineLine(Answer):
     type: str
     status: str
     status_label: str | None
-    actor: Literal["reporter", "system", "agency"]
+    actor: Literal[Role.REPORTER, Role.SYSTEM, "agency"]
     agency_id: str | None
     note: str | None
 
@@ -158,7 +159,7 @@ class Timeline(Answer):
 class StaffView(FullReport):
     """Everything but the identity of an anonymous reporter (``reporter`` is then null)."""
 
-    view: Literal["staff"]
+    view: Literal[Audience.STAFF]
     reporter: Identity | None
     agency_path: list[str]
     escalated_to: list[str]
@@ -339,7 +340,7 @@ class SignedIn(Answer):
 
     email: str
     name: str
-    role: Literal["national_admin", "coordinator", "officer"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER]
     agency_id: str
     csrf_token: str
     expires_at: str
@@ -365,7 +366,7 @@ class StaffAccount(Answer):
     user_id: str
     email: str
     name: str
-    role: Literal["national_admin", "coordinator", "officer"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER]
     agency_id: str
     enabled: bool
     created_at: str
@@ -565,7 +566,7 @@ class RoutingRuleRequest(Request):
 
 
 class KeyRequest(Request):
-    role: Literal["national_admin", "coordinator", "officer", "open311"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER, Role.OPEN311]
     agency_id: str
     label: str | None = Field(default=None, max_length=100)
 
@@ -589,6 +590,7 @@ class FormSubmission(BaseModel):
     reporter_name: str | None = None
     reporter_email: str | None = None
     reporter_phone: str | None = None
+    token_by_email: str | None = Field(default=None, description="on or true when checked")
     attachments: list[str] = Field(default=[], description="upload ids, each with its token in attachment_tokens")
     attachment_tokens: list[str] = []
     idempotency_key: str | None = None
@@ -631,6 +633,9 @@ def _refine_submission(props: dict[str, Any]) -> None:
     props["latitude"]["anyOf"][0].update(minimum=LAT_MIN, maximum=LAT_MAX)
     props["longitude"]["anyOf"][0].update(minimum=LON_MIN, maximum=LON_MAX)
     props["attachments"].update(maxItems=MAX_ATTACHMENTS, uniqueItems=True)
+    props["token_by_email"]["description"] = (
+        "send the tracking number and reporter token to reporter.email, once, after its owner confirms the "
+        "address (needs reporter.email)")
 
 
 # --- operations ----------------------------------------------------------------------------------

@@ -49,6 +49,7 @@ STREAMS = {
 }
 IDEMPOTENCY = "idempotency"
 DATA_KEY = "DataKey"
+TOKEN_KEY = "ReporterTokenKey"
 # Invoked asynchronously (schedules, SNS): an event that fails its retries lands in AsyncFailureQueue.
 ASYNC = ("sweep", "retry_notifications", "send_digests", "ses_events")
 # Reserved concurrency: a runaway function cannot starve the others (or the account).
@@ -202,6 +203,21 @@ def data_key() -> dict[str, Any]:
     }
 
 
+def reporter_token_key() -> dict[str, Any]:
+    """The key that seals reporter tokens waiting for a confirmed address (docs/messages.md): the
+    API function may only encrypt with it, the notifier's functions only decrypt (their policies
+    say so); no service uses it on anyone's behalf. A sealed token lives a few days at most."""
+    account = {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
+    return {
+        TOKEN_KEY: {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain",
+                    "Properties": {"Description": "SP4N-LAPOR! reporter tokens waiting for a confirmed address",
+                                   "EnableKeyRotation": True, "KeyPolicy": {"Version": "2012-10-17", "Statement": [
+                                       {"Sid": "AccountAdministersAndDelegatesThroughIam", "Effect": "Allow",
+                                        "Principal": {"AWS": account}, "Action": "kms:*", "Resource": "*"}]},
+                                   "Tags": [{"Key": "app", "Value": "sp4n-lapor"}]}},
+    }
+
+
 def _alarm(description: str, namespace: str, metric: str, dimension: tuple[str, Any],
            threshold: float = 1, statistic: str = "Sum", period: int = 300) -> dict[str, Any]:
     return {"Type": "AWS::CloudWatch::Alarm", "Properties": {
@@ -240,6 +256,7 @@ def _environment() -> dict[str, Any]:
         "SES_CONFIGURATION_SET": {"Ref": "SesConfigurationSet"},
         "USER_POOL_ID": {"Ref": "StaffUserPool"},
         "USER_POOL_CLIENT_ID": {"Ref": "StaffUserPoolClient"},
+        "REPORTER_TOKEN_KEY": {"Fn::GetAtt": [TOKEN_KEY, "Arn"]},
     }
 
 
@@ -258,6 +275,7 @@ def staff_user_pool(prefix: str) -> dict[str, Any]:
     12 or more; TOTP required; invitations only from an admin, e-mailed through SES; threat
     protection enforced when the pool's feature plan (``StaffPoolFeaturePlan``) is PLUS."""
     from chalicelib.adapters import cognito
+    from chalicelib.domain.names import Role
 
     local = cognito.pool_definition(f"{prefix}staff")
     pool = {
@@ -302,10 +320,10 @@ def staff_user_pool(prefix: str) -> dict[str, Any]:
     for precedence, group in enumerate(cognito.GROUPS):
         lid = "StaffGroup" + "".join(part.capitalize() for part in group.split("_"))
         resources[lid] = {"Type": "AWS::Cognito::UserPoolGroup", "Properties": {
-            "UserPoolId": {"Ref": "StaffUserPool"}, "GroupName": group, "Precedence": precedence,
-            "Description": {"national_admin": "KemenPANRB (admin nasional)",
-                            "coordinator": "an agency's complaint coordinator (admin instansi)",
-                            "officer": "an agency's officer (admin penghubung)"}[group]}}
+            "UserPoolId": {"Ref": "StaffUserPool"}, "GroupName": group.value, "Precedence": precedence,
+            "Description": {Role.NATIONAL_ADMIN: "KemenPANRB (admin nasional)",
+                            Role.COORDINATOR: "an agency's complaint coordinator (admin instansi)",
+                            Role.OFFICER: "an agency's officer (admin penghubung)"}[group]}}
     return resources
 
 
@@ -319,6 +337,7 @@ def build(stage: str) -> dict[str, Any]:
     }
 
     resources.update(data_key())
+    resources.update(reporter_token_key())
     tables = _table_schemas()
     for name, spec in tables.items():
         lid = logical_id(name)

@@ -9,7 +9,7 @@ from typing import Any
 
 import boto3
 
-from chalicelib.adapters import clock, deadletter, email
+from chalicelib.adapters import clock, deadletter, email, sealing
 from chalicelib.adapters.attachments import create_bucket
 from chalicelib.config import TABLES, get_settings
 from chalicelib.models import AgencyModel
@@ -55,6 +55,7 @@ def prepare(state: Path, data_dir: Path | None = None) -> dict[str, Any]:
     create_bucket()
     email.verify_sender()
     deadletter.create_queue()
+    sealing.create_key()
     restored = load_data(data_dir) if data_dir else 0
     counts = {"agencies": 0, "routing_rules": 0}
     if not restored or AgencyModel.count(seed.NATIONAL_AGENCY_ID) == 0:
@@ -66,12 +67,14 @@ def demo_staff() -> list[dict[str, str]]:
     """SPEC §9: national admin, the coordinators of Sulawesi Selatan, Kota Makassar, Jawa Barat and
     Kota Bandung, and an officer of every seeded OPD unit."""
     from chalicelib.domain.agencies import province_coordinator_id, regency_coordinator_id
+    from chalicelib.domain.names import Role
 
-    staff = [{"role": "national_admin", "agency_id": seed.NATIONAL_AGENCY_ID}]
-    staff += [{"role": "coordinator", "agency_id": province_coordinator_id(code)} for code in ("73", "32")]
-    staff += [{"role": "coordinator", "agency_id": regency_coordinator_id(code)} for code in seed.DEMO_REGENCIES]
+    staff = [{"role": Role.NATIONAL_ADMIN.value, "agency_id": seed.NATIONAL_AGENCY_ID}]
+    staff += [{"role": Role.COORDINATOR.value, "agency_id": province_coordinator_id(code)} for code in ("73", "32")]
+    staff += [{"role": Role.COORDINATOR.value, "agency_id": regency_coordinator_id(code)}
+              for code in seed.DEMO_REGENCIES]
     units, _ = seed.demo_units()
-    staff += [{"role": "officer", "agency_id": unit.agency_id} for unit in units]
+    staff += [{"role": Role.OFFICER.value, "agency_id": unit.agency_id} for unit in units]
     return staff
 
 
@@ -92,8 +95,10 @@ def write_credentials(state: Path, base_url: str) -> Path:
 
 
 def _demo_name(member: dict[str, str]) -> str:
-    role = {"national_admin": "Admin Nasional", "coordinator": "Admin Instansi", "officer": "Admin Penghubung"}
-    return f"{role[member['role']]} {member['agency_id']}"
+    from chalicelib.domain.names import Role
+
+    role = {Role.NATIONAL_ADMIN: "Admin Nasional", Role.COORDINATOR: "Admin Instansi", Role.OFFICER: "Admin Penghubung"}
+    return f"{role[Role(member['role'])]} {member['agency_id']}"
 
 
 def _client():

@@ -41,7 +41,7 @@ def moto_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def seeded_world(moto_server: str) -> tuple[dict, dict]:
     """The tables created and seeded once per session, and a snapshot of them (tests/isolation.py)."""
-    from chalicelib.adapters import deadletter, email
+    from chalicelib.adapters import deadletter, email, sealing
     from chalicelib.adapters.attachments import create_bucket
     from chalicelib.models.tables import create_all
     from chalicelib.services import seed
@@ -53,6 +53,7 @@ def seeded_world(moto_server: str) -> tuple[dict, dict]:
     create_bucket()
     email.verify_sender()
     deadletter.create_queue()
+    sealing.create_key()
     seeded = seed.seed("2026-01-01T00:00:00+07:00")
     return seeded, isolation.snapshot()
 

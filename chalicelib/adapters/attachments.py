@@ -13,10 +13,9 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters import aws
 from chalicelib.config import get_settings
 from chalicelib.errors import ServiceUnavailable
 
@@ -36,11 +35,8 @@ class Stored:
     head: bytes = b""
 
 
-@lru_cache(maxsize=1)
 def _s3() -> Any:
-    config = Config(signature_version="s3v4", retries={"max_attempts": 3, "mode": "standard"},
-                    connect_timeout=3, read_timeout=10)
-    return boto3.client("s3", region_name=get_settings().region, config=config)
+    return aws.client("s3")
 
 
 def _bucket() -> str:

@@ -161,6 +161,7 @@ class CitizenForm(_Form):
     reporter_name: str | None = None
     reporter_email: str | None = None
     reporter_phone: str | None = None
+    token_by_email: str | None = None  # the token by e-mail once the address is confirmed (docs/messages.md)
     # Each upload travels as two hidden fields in step: ``attachments`` (its id) and
     # ``attachment_tokens`` (its upload token, SPEC §11); an id without its token is refused.
     attachments: list[str] = []
@@ -170,6 +171,7 @@ class CitizenForm(_Form):
         data: dict[str, Any] = self.model_dump(include=FILING_TEXT, exclude_none=True)
         data["anonymous"] = (self.anonymous or "").lower() in _TRUE
         data["confidential"] = (self.confidential or "").lower() in _TRUE
+        data["token_by_email"] = (self.token_by_email or "").lower() in _TRUE
         data["reporter"] = {key: value for key, value in (("name", self.reporter_name), ("email", self.reporter_email),
                                                           ("phone", self.reporter_phone)) if value is not None}
         tokens = self.attachment_tokens

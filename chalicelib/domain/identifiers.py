@@ -28,6 +28,9 @@ def normalize_tracking_id(value: str) -> str:
     return value.strip().upper()
 
 
+UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")  # what POST /uploads gives out
+
+
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 TOKEN_GROUPS, TOKEN_GROUP_SIZE = 5, 4
 _TOKEN_SYMBOLS = TOKEN_GROUPS * TOKEN_GROUP_SIZE

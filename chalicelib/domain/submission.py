@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from chalicelib.domain import characters
+from chalicelib.domain.identifiers import UPLOAD_ID
 from chalicelib.domain.places import locate
 from chalicelib.domain.reference import (
     CATEGORY_CODES,
@@ -27,7 +28,6 @@ from chalicelib.domain.reference import (
 from chalicelib.errors import Problem, ValidationFailed
 
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
-UPLOAD_ID = re.compile(r"^upl_[A-Za-z0-9]{8,40}$")
 MAX_ATTACHMENTS = 5
 OUTSIDE_INDONESIA = Problem("outside_indonesia", "must be inside Indonesia")
 MAX_MEDIA_URL = 2000
@@ -112,6 +112,8 @@ class Submission(BaseModel):
     anonymous: bool = False
     confidential: bool = False
     reporter: Reporter = Reporter()
+    # Send the tracking number and reporter token to ``reporter.email`` once it is confirmed.
+    token_by_email: bool = False
     attachments: list[Attachment] = []
     # The language the reporter filed in (their messages use it); None: the request's default.
     lang: Literal["id", "en"] | None = None
@@ -251,6 +253,11 @@ def _cross_field(data: dict[str, Any]) -> dict[str, str]:
     name = reporter.get("name") if isinstance(reporter, dict) else None
     if not anonymous and not (isinstance(name, str) and name.strip()):
         errors["reporter.name"] = Problem("required_unless_anonymous", "required unless the report is anonymous")
+    email = reporter.get("email") if isinstance(reporter, dict) else None
+    wants_token = data.get("token_by_email") in (True, 1, "true", "on", "1", "yes")
+    if wants_token and not (isinstance(email, str) and email.strip()):
+        errors["token_by_email"] = Problem("token_by_email_needs_email",
+                                           "give an e-mail address to receive the token by e-mail")
     return errors
 
 

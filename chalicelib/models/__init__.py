@@ -12,6 +12,7 @@ from chalicelib.models.complaint import ComplaintModel, EventModel
 from chalicelib.models.limit import LimitModel
 from chalicelib.models.notification import NotificationModel
 from chalicelib.models.participation import ParticipationModel
+from chalicelib.models.sealed_token import SealedTokenModel
 from chalicelib.models.session import SessionModel
 from chalicelib.models.stats import StatModel
 from chalicelib.models.upload import UploadModel
@@ -19,8 +20,8 @@ from chalicelib.models.user import UserModel
 
 ALL_MODELS = (ComplaintModel, EventModel, AgencyModel, RoutingRuleModel, ApiKeyModel, StatModel,
               NotificationModel, SessionModel, UserModel, LimitModel, ParticipationModel,
-              UploadModel, AddressModel)
+              UploadModel, AddressModel, SealedTokenModel)
 
 __all__ = ["ALL_MODELS", "AddressModel", "AgencyModel", "ApiKeyModel", "ComplaintModel", "EventModel", "LimitModel",
-           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SessionModel", "StatModel",
-           "UploadModel", "UserModel"]
+           "NotificationModel", "ParticipationModel", "RoutingRuleModel", "SealedTokenModel", "SessionModel",
+           "StatModel", "UploadModel", "UserModel"]

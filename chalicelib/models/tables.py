@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import boto3
-
+from chalicelib.adapters import aws
 from chalicelib.config import get_settings
 from chalicelib.models import ALL_MODELS
 
@@ -11,7 +10,7 @@ from chalicelib.models import ALL_MODELS
 def create_idempotency_table() -> None:
     """Powertools' idempotency store: key ``id``, expiry in ``expiration`` (TTL)."""
     settings = get_settings()
-    client = boto3.client("dynamodb", region_name=settings.region)
+    client = aws.session().create_client("dynamodb", region_name=settings.region)
     name = settings.table("idempotency")
     existing = client.list_tables()["TableNames"]
     if name in existing:

@@ -23,7 +23,8 @@ from typing import Any
 from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
-from chalicelib.domain.submission import UPLOAD_ID
+from chalicelib.domain.identifiers import UPLOAD_ID
+from chalicelib.domain.names import Audience
 from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.services import limits
@@ -124,7 +125,7 @@ def taken() -> ValidationFailed:
 def links(upload_ids: Iterable[str], *, confidential: bool, audience: str) -> list[dict[str, Any]]:
     """Download links for ``audience`` (public | reporter | staff); none for the public when the
     report is confidential. Signed locally: no call to S3."""
-    if audience == "public" and confidential:
+    if audience == Audience.PUBLIC and confidential:
         return []
     return [{"upload_id": upload_id, "url": s3.download_url(upload_id, LINK_SECONDS), "expires_in": LINK_SECONDS}
             for upload_id in upload_ids]

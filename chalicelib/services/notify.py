@@ -21,12 +21,12 @@ from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
 from chalicelib.domain import digest
 from chalicelib.domain.complaint import Event
-from chalicelib.domain.names import Delivery
+from chalicelib.domain.names import REPORTER_RECIPIENT, Audience, Delivery, Role
 from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
 from chalicelib.observability import count, logger
-from chalicelib.services import directory, messages, reporter_email, store
+from chalicelib.services import directory, messages, reporter_email, reporter_tokens, store
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 240, 720)
 CLAIM_SECONDS = 120
@@ -84,11 +84,27 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         return [("email_suppressed", lambda: None)]
     if state == reporter_email.PENDING:
         return [("email_unconfirmed", lambda: None)]
+    if row.kind in (reporter_tokens.ASK, reporter_tokens.SEND):
+        return _token_channels(row, state, address, complaint)
     if state is None:
         return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
-                                         recipient="reporter", html=message.html))]
+                                         recipient=REPORTER_RECIPIENT, html=message.html))]
+
+
+def _token_channels(row: NotificationModel, state: str | None, address: str, complaint) -> list[tuple[str, Any]]:
+    """The reporter token by e-mail (``services/reporter_tokens.py``): ask to confirm the address,
+    or, once it is confirmed, queue the one message that carries the token, and send that."""
+    tid, key, now = row.tracking_id, reporter_email.address_key(address), clock.now()
+    if row.kind == reporter_tokens.SEND:
+        return [("email", lambda: reporter_tokens.send(address, key, complaint, now))] \
+            if state == reporter_email.CONFIRMED else []
+    if state is None:
+        waiting = reporter_tokens.waiting(key, tid, now)
+        return [("email_confirmation",
+                 lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang, token_waiting=waiting))]
+    return [("token_queued", lambda: reporter_tokens.queue(tid, now))]
 
 
 def _claim(row: NotificationModel, now: datetime) -> bool:
@@ -105,7 +121,7 @@ def _claim(row: NotificationModel, now: datetime) -> bool:
 
 
 def _event(now: datetime, type_: str, note: str, data: dict[str, Any]) -> Event:
-    return Event(at=now, type=type_, actor_role="system", status="-", note=note, audience="staff", data=data)
+    return Event(at=now, type=type_, actor_role=Role.SYSTEM, status="-", note=note, audience=Audience.STAFF, data=data)
 
 
 def deliver(row: NotificationModel) -> str:
@@ -120,7 +136,7 @@ def deliver(row: NotificationModel) -> str:
     done = set((row.payload or {}).get("delivered", []))
     errors: dict[str, str] = {}
     events: list[Event] = []
-    who = "pelapor" if row.recipient == "reporter" else row.recipient.split(":", 1)[1]
+    who = "pelapor" if row.recipient == REPORTER_RECIPIENT else row.recipient.split(":", 1)[1]
     for name, send in _channels(row):
         if name in done:
             continue

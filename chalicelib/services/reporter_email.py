@@ -23,7 +23,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import NotFound
 from chalicelib.models import AddressModel
 from chalicelib.observability import count, logger
-from chalicelib.services import messages
+from chalicelib.services import reporter_tokens
 
 PENDING, CONFIRMED, SUPPRESSED = "pending", "confirmed", "suppressed"
 CONFIRM_PATH = "/confirm-email"
@@ -61,6 +61,8 @@ def ask_to_confirm(address: str, tracking_id: str, lang: str = "id", token_waiti
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
+    from chalicelib.services import messages  # the templates: not on a filing's cold start
+
     message = messages.compose_email_confirmation({"report": {"tracking_id": tracking_id, "lang": lang},
                                                    "link": confirm_link(key, secret, lang),
                                                    "token_waiting": token_waiting})
@@ -102,6 +104,7 @@ def confirm(token: str | None) -> dict[str, Any]:
             raise NotFound("this confirmation link is not valid or was already used") from None
         raise
     count("ReporterEmailConfirmed")
+    reporter_tokens.release(key, clock.now())  # only the request that confirmed it gets here
     return {"confirmed": True}
 
 

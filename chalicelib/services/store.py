@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import botocore.exceptions
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, GetError, QueryError, TransactWriteError
+from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import get_settings
@@ -188,14 +189,16 @@ def _run(write, *, stale_message: str = STALE,
 def create(c: Complaint, events: list[Event], now: datetime, *,
            check_agency: str | None = None, notices: Iterable[escalation.Notice] = (),
            counters: Callable[[TransactWrite], list[Callable[[], Exception]]] | None = None,
-           uploads: Iterable[str] = (), upload_taken: Callable[[], Exception] | None = None) -> None:
+           uploads: Iterable[str] = (), upload_taken: Callable[[], Exception] | None = None,
+           also_put: Iterable[Model] = ()) -> None:
     """A new report: put-if-absent, its first events, counters and notifications, in one go.
+    ``also_put``: other items born with it (a sealed reporter token).
 
     ``counters`` adds conditional updates (abuse limits, SPEC §11) and returns, in order, what
     makes the error for each: the one whose condition fails is raised and nothing is written.
     ``uploads`` are claimed for this report, each put-if-absent (``upload_taken`` when one is not)."""
     model = to_model(c, escalation.next_due_at(c, now, limits()))
-    rows = _notification_models(c.tracking_id, notices, now)
+    rows = [*_notification_models(c.tracking_id, notices, now), *also_put]
     refusals: list[Callable[[], Exception]] = []
     claims = [UploadModel(upload_id, tracking_id=c.tracking_id, attached_at=iso(now)) for upload_id in uploads]
 

@@ -11,25 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyInconsistentStateError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 
 from chalicelib.adapters import clock
 from chalicelib.config import get_settings
@@ -45,18 +32,16 @@ from chalicelib.errors import (
     Problem,
     RequestInProgress,
     ValidationFailed,
-    transient_code,
     unavailable,
 )
 from chalicelib.observability import count, logger
-from chalicelib.services import attachments, limits, store
+from chalicelib.services import attachments, limits, reporter_email, reporter_tokens, store
 
 MAX_IDEMPOTENCY_KEY = 128
 # Long enough not to be guessed (the replayed answer carries the reporter token, sealed with the
 # key) and plain enough to log-safe compare: SPEC §11.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:\-]{16,128}")
 IDEMPOTENCY_KEY_RULE = Problem("idempotency_key", "16–128 characters: letters, digits, '.', '_', ':' or '-'")
-PERSISTENCE_ATTEMPTS = 4
 # The answer of the filing running in this request, for when its idempotency record cannot be updated.
 _filed: ContextVar[dict[str, Any] | None] = ContextVar("filed", default=None)
 
@@ -103,9 +88,13 @@ def _file(submission: Submission, now: datetime, source: str | None = None) -> t
         deadlines={"verification": verification_deadline(now, submission.province_code, store.limits())},
     )
     attachments.attach(submission.upload_ids)  # out of uploads/ (expired after a day) before the report names them
+    sealed, notices = [], []
+    if submission.token_by_email and reporter.email:  # sealed now, mailed once the address is confirmed
+        sealed = [reporter_tokens.seal(complaint.tracking_id, reporter_email.address_key(reporter.email), token, now)]
+        notices = [reporter_tokens.filing_notice(complaint)]
     store.create(complaint, [submitted_event(complaint)], now, check_agency=submission.target_agency_id,
                  counters=_reporter_counters(submission, now), uploads=submission.upload_ids,
-                 upload_taken=attachments.taken)
+                 upload_taken=attachments.taken, notices=notices, also_put=sealed)
     logger.append_keys(tracking_id=complaint.tracking_id)
     logger.info("complaint submitted", extra={"kind": complaint.kind, "category": complaint.category,
                                               "regency_code": complaint.regency_code})
@@ -139,40 +128,14 @@ def _submit_once(request: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-class _Persistence(DynamoDBPersistenceLayer):
-    """Powertools' DynamoDB store, retrying a throttled or failing call a few times more.
-
-    A record whose write failed stays IN_PROGRESS: every retry of the client is turned away
-    (409 ``request_in_progress``) until it expires, and then, if the report had been filed, a
-    retry files it again. Each of these calls is safe to repeat (a conditional put, an update, a
-    delete, a read)."""
-
-    def _retrying(self, call: Any, *args: Any) -> Any:
-        for attempt in range(PERSISTENCE_ATTEMPTS):
-            try:
-                return call(*args)
-            except Exception as error:
-                if attempt == PERSISTENCE_ATTEMPTS - 1 or not transient_code(error):
-                    raise
-                time.sleep(0.02 * 2 ** attempt)
-        return None
-
-    def _get_record(self, idempotency_key: Any) -> Any:
-        return self._retrying(super()._get_record, idempotency_key)
-
-    def _put_record(self, data_record: Any) -> None:
-        self._retrying(super()._put_record, data_record)
-
-    def _update_record(self, data_record: Any) -> None:
-        self._retrying(super()._update_record, data_record)
-
-    def _delete_record(self, data_record: Any) -> None:
-        self._retrying(super()._delete_record, data_record)
-
-
 @lru_cache(maxsize=1)
-def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
-    """Built on first use: the persistence layer makes a DynamoDB client."""
+def _idempotent_submit() -> tuple[Any, Any]:
+    """Built on the first filing with an Idempotency-Key: Powertools' idempotency imports boto3
+    (~0.15 s on a cold start), which a filing without a key never pays."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+
+    from chalicelib.adapters.idempotency import RetryingPersistence
+
     settings = get_settings()
     config = IdempotencyConfig(
         event_key_jmespath="idempotency_key",
@@ -180,7 +143,7 @@ def _idempotent_submit() -> tuple[Any, IdempotencyConfig]:
         expires_after_seconds=settings.idempotency_ttl_seconds,
         raise_on_no_idempotency_key=True,
     )
-    persistence = _Persistence(table_name=settings.table("idempotency"))
+    persistence = RetryingPersistence(table_name=settings.table("idempotency"))
     wrapped = idempotent_function(data_keyword_argument="request", persistence_store=persistence,
                                   config=config)(_submit_once)
     return wrapped, config
@@ -201,6 +164,13 @@ def submit(data: Any, idempotency_key: str | None = None, lambda_context: Any = 
     if not idempotency_key:
         complaint, token = _file(submission, now, source)
         return receipt(complaint, token)
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyInconsistentStateError,
+        IdempotencyPersistenceLayerError,
+        IdempotencyValidationError,
+    )
+
     wrapped, config = _idempotent_submit()
     # This request's context, or none: never an earlier request's, whose remaining time has run out
     # (an IN_PROGRESS record would then count as expired at once, and a concurrent copy file again).

@@ -23,7 +23,7 @@ FIELD_IDS = {
     "latitude": "address", "longitude": "address", "incident_date": "incident_date",
     "target_agency_id": "target_agency_id", "anonymous": "anonymous", "confidential": "confidential",
     "reporter": "reporter_name", "reporter.name": "reporter_name", "reporter.email": "reporter_email",
-    "reporter.phone": "reporter_phone", "attachments": "attachments",
+    "reporter.phone": "reporter_phone", "attachments": "attachments", "token_by_email": "token_by_email",
 }
 MAX_ATTACHMENTS = 5
 # Element id -> the catalog id of its label: the error summary names each field and links to it.
@@ -31,8 +31,8 @@ FIELD_LABELS = {
     "kind": "kind", "title": "title", "description": "description", "category": "category",
     "incident_date": "incident_date", "province_code": "province", "regency_code": "regency",
     "address": "address", "target_agency_id": "agency", "anonymous": "anonymous", "confidential": "confidential",
-    "reporter_name": "reporter_name", "reporter_email": "reporter_email", "reporter_phone": "reporter_phone",
-    "attachments": "files",
+    "reporter_name": "reporter_name", "reporter_email": "reporter_email", "token_by_email": "token_by_email",
+    "reporter_phone": "reporter_phone", "attachments": "files",
 }
 
 
@@ -74,7 +74,7 @@ def form_page(lang: str, *, idempotency_key: str, today: str, values: dict[str, 
         error_links=[(fid, FIELD_LABELS[fid], errors[fid]) for fid in FIELD_LABELS if fid in errors],
         values={name: v.get(name) for name in ("title", "description", "category", "incident_date",
                                                "province_code", "regency_code", "address", "target_agency_id",
-                                               "anonymous", "confidential")},
+                                               "anonymous", "confidential", "token_by_email")},
         reporter={name: reporter.get(name) for name in ("name", "email", "phone")},
         kind=str(v.get("kind") or "complaint"),
         kinds=[(code, labels[1] if lang == "en" else labels[0]) for code, labels in KINDS.items()],
@@ -96,7 +96,8 @@ def confirmation(lang: str, answer: dict[str, Any], submission: dict[str, Any]) 
     province = submission.get("province_code") if isinstance(submission.get("province_code"), str) else None
     due = (answer.get("deadlines") or {}).get("verification")
     due_text = text.when(lang, due, province) if due and province else ""
-    return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text)
+    return render("citizen/confirmation.html", lang, answer=answer, receipt_title=title, verification_due=due_text,
+                  token_by_email=submission.get("token_by_email") is True)
 
 
 def email_confirmation(lang: str, state: str, token: str = "") -> str:

@@ -454,3 +454,45 @@ def test_the_focus_ring_stands_out_on_light_and_dark(page):
     brand = page.evaluate("""() => { const s = getComputedStyle(document.querySelector('header.site a.brand'));
                                      return [s.outlineStyle, s.boxShadow]; }""")
     assert brand[0] == "solid" and "244, 180, 0" in brand[1]  # the yellow halo against the blue
+
+
+def test_the_token_by_email_option_with_the_script(page, stack):
+    import uuid
+
+    from tests.stack import wait_for
+
+    address = f"token-{uuid.uuid4().hex[:8]}@example.com"
+    # Given the English form, the option ticked but no address given
+    page.goto("/?lang=en")
+    fill_report(page)
+    page.fill("#reporter_email", "")
+    page.check("#token_by_email")
+    page.click("#submit")
+    # Then the checkbox says why, in English, and the summary links to it
+    page.wait_for_selector("#error-token_by_email:not(:empty)")
+    assert page.inner_text("#error-token_by_email").strip().endswith(
+        "Give an e-mail address to receive the token by e-mail")
+    assert page.locator("a[href='#token_by_email']").count() == 1
+    # When the address is given and the report filed
+    page.fill("#reporter_email", address)
+    page.click("#submit")
+    tracking_id, token = receipt_of(page)
+    # Then the receipt says the token will follow by e-mail, also after a reload
+    assert page.is_visible("#token-by-email") and "once you confirm" in page.inner_text("#token-by-email")
+    page.reload()
+    receipt_of(page)
+    assert page.is_visible("#token-by-email")
+
+    # And once the address is confirmed, one English e-mail carries the token
+    def mails() -> list[dict]:
+        return [m for m in stack.get(f"/dev/outbox?tracking_id={tracking_id}").json()["messages"]
+                if address in m.get("to", [])]
+
+    assert wait_for(lambda: [m for m in mails() if "/confirm-email" in m["text"]])
+    [ask] = [m for m in mails() if "/confirm-email" in m["text"]]
+    assert token not in ask["text"] and ask["subject"].startswith("[LAPOR!] Confirm your e-mail address")
+    key = re.search(r"/confirm-email\?token=([^&\s]+)", ask["text"]).group(1)
+    assert stack.post("/confirm-email", json={"token": key}).json() == {"confirmed": True}
+    assert wait_for(lambda: [m for m in mails() if token in m["text"]])
+    [mail] = [m for m in mails() if token in m["text"]]
+    assert mail["subject"] == f"[LAPOR!] Tracking number and reporter token for {tracking_id}"

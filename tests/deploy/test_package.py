@@ -346,8 +346,25 @@ def test_one_rotated_customer_key_encrypts_the_tables_queues_topics_and_logs(tem
         if role_name == "ApiGatewayLogsRole":
             continue
         kms = [s for s in _statements(role) if any(a.startswith("kms:") for a in _as_list(s["Action"]))]
-        assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in kms] == \
-            [(["kms:Decrypt", "kms:GenerateDataKey"], [KEY_ARN])], role_name
+        data = [(sorted(_as_list(s["Action"])), s["Resource"]) for s in kms if s["Resource"] == [KEY_ARN]]
+        assert data == [(["kms:Decrypt", "kms:GenerateDataKey"], [KEY_ARN])], role_name
+        # the reporter-token key (docs/messages.md): the API only seals, the notifiers only open
+        tokens = [(sorted(_as_list(s["Action"])), s["Resource"]) for s in kms if s["Resource"] != [KEY_ARN]]
+        assert tokens == TOKEN_KEY_USE.get(role_name, []), role_name
+
+
+TOKEN_KEY_ARN = {"Fn::GetAtt": ["ReporterTokenKey", "Arn"]}
+TOKEN_KEY_USE = {"ApiHandlerRole": [(["kms:Encrypt"], [TOKEN_KEY_ARN])],
+                 "DeliverNotificationsRole": [(["kms:Decrypt"], [TOKEN_KEY_ARN])],
+                 "RetryNotificationsRole": [(["kms:Decrypt"], [TOKEN_KEY_ARN])]}
+
+
+def test_the_reporter_token_key_is_rotated_kept_and_given_to_the_functions(template):
+    key = template["Resources"]["ReporterTokenKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    for name in ("APIHandler", "DeliverNotifications", "RetryNotifications"):
+        variables = template["Resources"][name]["Properties"]["Environment"]["Variables"]
+        assert variables["REPORTER_TOKEN_KEY"] == TOKEN_KEY_ARN
 
 
 def test_api_access_logs_reserved_concurrency_and_failed_async_runs_parked(template):

@@ -63,14 +63,14 @@ def test_the_citizen_form_becomes_the_json_filing():
     # Then each field is its last non-blank value, flags are booleans, and an upload without its
     # token travels with an empty one (the filing refuses it)
     assert data == {"kind": "complaint", "title": "Jalan rusak", "description": "second", "lang": "en",
-                    "anonymous": True, "confidential": False, "reporter": {"name": "Siti"},
+                    "anonymous": True, "confidential": False, "token_by_email": False, "reporter": {"name": "Siti"},
                     "attachments": [{"upload_id": "upl_aaaaaaaa", "upload_token": "tok"},
                                     {"upload_id": "upl_bbbbbbbb", "upload_token": ""}]}
 
 
 def test_an_empty_citizen_form_is_an_empty_filing_for_the_validation_to_name():
-    assert bodies.form_to_submission({}) == {"anonymous": False, "confidential": False, "reporter": {},
-                                             "attachments": []}
+    assert bodies.form_to_submission({}) == {"anonymous": False, "confidential": False, "token_by_email": False,
+                                             "reporter": {}, "attachments": []}
 
 
 def test_a_geo_report_reads_attributes_and_their_multivalue_form():

@@ -41,7 +41,7 @@ def test_the_libraries_we_lean_on_are_the_pinned_versions(package):
 # --- Powertools --------------------------------------------------------------------------------------
 
 def test_powertools_persistence_layer_has_the_record_methods_we_wrap():
-    # chalicelib/services/submit.py `_Persistence` retries a throttled idempotency call by overriding
+    # chalicelib/adapters/idempotency.py `RetryingPersistence` retries a throttled idempotency call by overriding
     # these private methods; renamed, the retries would silently stop.
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
@@ -49,11 +49,28 @@ def test_powertools_persistence_layer_has_the_record_methods_we_wrap():
                 "_update_record": ["self", "data_record"], "_delete_record": ["self", "data_record"]}
     for name, parameters in expected.items():
         method = getattr(DynamoDBPersistenceLayer, name, None)
-        assert method is not None, f"Powertools' DynamoDBPersistenceLayer.{name} is gone: update submit._Persistence"
+        assert method is not None, (f"Powertools' DynamoDBPersistenceLayer.{name} is gone: "
+                                   "update adapters.idempotency.RetryingPersistence")
         assert list(inspect.signature(method).parameters) == parameters, f"{name} changed its parameters"
 
 
 # --- PynamoDB ----------------------------------------------------------------------------------------
+
+def test_pynamodb_takes_its_botocore_session_from_us():
+    # chalicelib/models/base.py points PynamoDB's `get_session` (imported into its connection module)
+    # at adapters.aws.session, so every table's client comes from one botocore session. If PynamoDB
+    # stops calling that name, each table a cold request touches loads the service model again.
+    import pynamodb.connection.base
+
+    import chalicelib.models.base  # noqa: F401  (installs the seam)
+    from chalicelib.adapters import aws
+
+    assert "get_session()" in inspect.getsource(pynamodb.connection.base.Connection.session.fget), \
+        "PynamoDB's Connection.session no longer calls get_session(): update chalicelib/models/base.py"
+    first = pynamodb.connection.base.Connection(region="ap-southeast-3").session
+    second = pynamodb.connection.base.Connection(region="ap-southeast-3").session
+    assert first is second is aws.session()
+
 
 def test_pynamodb_result_iterator_exposes_its_page_iterator():
     # services/inbox.py, open311.py and sweep.py read one page and its LastEvaluatedKey through

@@ -86,3 +86,22 @@ def test_reminder_is_one_working_day_before():
     assert workdays.reminder_time(due, WIB).isoformat() == "2026-03-26T23:59:59+07:00"
     monday_due = datetime(2026, 3, 30, 23, 59, 59, tzinfo=WIB)
     assert workdays.reminder_time(monday_due, WIB).date() == date(2026, 3, 27)
+
+
+@pytest.mark.slow  # the package computes 21 years (~1 s): make test, not make check
+def test_the_holiday_table_is_what_the_pinned_holidays_package_says_for_every_year():
+    # Given the table the working-day clock reads (loading the package costs a cold start ~0.15 s)
+    # When each of its years is asked of the installed `holidays` package
+    # Then they agree day for day; after an upgrade: `python -m devtools.holidays_table`, review, commit.
+    table = workdays._table()
+    assert sorted(table) == [str(y) for y in range(workdays.TABLE_YEARS[0], workdays.TABLE_YEARS[1] + 1)]
+    for year, days in table.items():
+        expected = sorted(d.isoformat() for d in workdays.holidays_from_package(int(year)))
+        assert days == expected, f"{year}: the table differs from the holidays package; run devtools.holidays_table"
+
+
+def test_years_beyond_the_table_still_ask_the_holidays_package():
+    # Given a year the table does not hold, Then the package answers (Independence Day is a holiday).
+    year = workdays.TABLE_YEARS[1] + 1
+    assert str(year) not in workdays._table()
+    assert date(year, 8, 17) in workdays._holidays_of(year)

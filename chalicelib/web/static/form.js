@@ -14,7 +14,7 @@
     "latitude": "address", "longitude": "address", "incident_date": "incident_date",
     "target_agency_id": "target_agency_id", "anonymous": "anonymous", "confidential": "confidential",
     "reporter": "reporter_name", "reporter.name": "reporter_name", "reporter.email": "reporter_email",
-    "reporter.phone": "reporter_phone", "attachments": "attachments"
+    "reporter.phone": "reporter_phone", "attachments": "attachments", "token_by_email": "token_by_email"
   };
   var TYPES = {"image/jpeg": 1, "image/png": 1, "application/pdf": 1};
   var EXTENSIONS = {jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", pdf: "application/pdf"};
@@ -133,6 +133,7 @@
     if (!name && !$("anonymous").checked) { errors.reporter_name = M.name_required; }
     else if (name && (length(name) < 2 || length(name) > 100)) { errors.reporter_name = M.name_length; }
     if (val("reporter_email") && !EMAIL.test(val("reporter_email"))) { errors.reporter_email = M.email; }
+    if ($("token_by_email").checked && !val("reporter_email")) { errors.token_by_email = data.problems.token_by_email_needs_email; }
     if (val("reporter_phone") && !PHONE.test(val("reporter_phone"))) { errors.reporter_phone = M.phone; }
     if (pending) { errors.attachments = M.files_pending; }
     return errors;
@@ -312,7 +313,7 @@
     var body = {
       kind: form.querySelector("input[name=kind]:checked").value, title: val("title"),
       description: val("description"), category: val("category"), province_code: val("province_code"),
-      regency_code: val("regency_code"), anonymous: $("anonymous").checked,
+      regency_code: val("regency_code"), anonymous: $("anonymous").checked, token_by_email: $("token_by_email").checked,
       confidential: $("confidential").checked, reporter: {}, lang: data.lang === "en" ? "en" : "id",
       attachments: uploads.filter(function (u) { return u.id; }).map(function (u) {
         return {upload_id: u.id, upload_token: u.token};  /* the token proves this page made the upload */
@@ -372,7 +373,7 @@
     var zone = province.options[province.selectedIndex].getAttribute("data-tz");
     var values = {
       tracking_id: receipt.tracking_id, reporter_token: receipt.reporter_token, title: sent.title,
-      status_label: receipt.status_label,
+      status_label: receipt.status_label, token_by_email: sent.token_by_email === true,
       verification_due: receipt.deadlines && receipt.deadlines.verification ? when(receipt.deadlines.verification, zone) : ""
     };
     keep(values);
@@ -389,6 +390,7 @@
     Array.prototype.forEach.call(node.querySelectorAll("[data-fill-href]"), function (el) {
       el.href = "track?tracking_id=" + encodeURIComponent(values.tracking_id) + (data.lang === "en" ? "&lang=en" : "");
     });
+    node.getElementById("token-by-email").hidden = !values.token_by_email;
     var main = $("main");
     main.textContent = "";
     main.appendChild(node);

@@ -22,6 +22,7 @@ from pynamodb.exceptions import PutError
 from chalicelib.adapters import clock
 from chalicelib.domain import digest
 from chalicelib.domain.escalation import report_facts
+from chalicelib.domain.names import Delivery, agency_recipient
 from chalicelib.models import AgencyModel, ComplaintModel, NotificationModel
 from chalicelib.models.mapping import from_model, iso, utc_key
 from chalicelib.observability import count, logger
@@ -67,8 +68,8 @@ def send_one(agency: AgencyModel, zone: str, now: datetime, silent: list[dict[st
     if built.empty and not silent:
         return "empty"
     row = NotificationModel(
-        digest_key(agency.agency_id), built.day.isoformat(), channel="pending",
-        recipient=f"agency:{agency.agency_id}", kind="digest", state="pending", attempts=0,
+        digest_key(agency.agency_id), built.day.isoformat(), recipient=agency_recipient(agency.agency_id),
+        kind="digest", state=Delivery.PENDING, attempts=0,
         created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
         payload={"facts": facts_of(built, agency, silent)},
     )

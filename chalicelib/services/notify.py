@@ -61,8 +61,15 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         channels: list[tuple[str, Any]] = []
         # An agency on the daily digest reads this in tomorrow's digest, unless it cannot wait.
         if agency.emails and not digest.held_for_digest(agency.notify, row.kind):
-            channels.append(("email", lambda: email.send(list(agency.emails), subject, text, tracking_id=tid,
-                                                         recipient=row.recipient, html=message.html)))
+            # An address that bounced for good or complained is not mailed again (SES reputation);
+            # with none left the outcome says so, on the timeline, for the admins to fix the directory.
+            bounced = reporter_email.suppressed(list(agency.emails))
+            recipients = [a for a in agency.emails if a not in bounced]
+            if recipients:
+                channels.append(("email", lambda: email.send(recipients, subject, text, tracking_id=tid,
+                                                             recipient=row.recipient, html=message.html)))
+            else:
+                channels.append(("email_suppressed", lambda: None))
         if agency.webhook_url and row.kind != "digest":
             body = {"event": row.kind, "tracking_id": tid, "agency_id": agency_id, "subject": subject,
                     "text": text, "notification_id": row.notification_id, "created_at": row.created_at}

@@ -419,6 +419,7 @@ def pause(c: Complaint, now: datetime, limits: clock.Limits) -> Complaint:
 
 
 REPLY_KEYS_KEPT = 20
+RATING = Problem("rating", "must be a whole number from 1 to 5")  # the reporter's rating of a resolution
 
 
 def reporter_reply(c: Complaint, now: datetime, note: str | None,

@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters import clock, webhook
 from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
-from chalicelib.domain.reference import CATEGORY_CODES, regions
+from chalicelib.domain.reference import regions
 from chalicelib.errors import Conflict, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
 from chalicelib.services import directory, keys
@@ -228,18 +228,10 @@ def rotate_webhook_secret(agency_id: str, previous_valid_hours: str | None = Non
 
 
 def put_rule(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
-    region, category, agency_id = data.get("region_code"), data.get("category"), data.get("agency_id")
-    fields = {}
-    if not isinstance(region, str) or (region not in regions().provinces and region not in regions().regencies):
-        fields["region_code"] = "a province (73) or regency/city (73.71) code"
-    if not isinstance(category, str) or category not in CATEGORY_CODES:
-        fields["category"] = "unknown category: see GET /categories"
-    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
-        fields["agency_id"] = "unknown agency"
-    if fields:
-        raise ValidationFailed("the rule is not valid", fields=fields)
+    from chalicelib.domain import bodies
+
+    rule = bodies.routing_rule(data)
+    region, category, agency_id = rule.region_code, rule.category, rule.agency_id
     try:
         directory.get_agency(agency_id)
     except NotFound:
@@ -263,15 +255,10 @@ def delete_rule(region_code: str, category: str) -> None:
 
 
 def issue_key(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
-    label = data.get("label")
-    if label is not None and (not isinstance(label, str) or len(label) > 100):
-        raise ValidationFailed("bad label", fields={"label": "text of at most 100 characters"})
-    role, agency_id = data.get("role"), data.get("agency_id")
-    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
-        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
-    return keys.issue(str(role), agency_id, label=label)
+    from chalicelib.domain import bodies
+
+    request = bodies.key_request(data)
+    return keys.issue(str(request.role), request.agency_id, label=request.label)
 
 
 def list_keys(agency_id: str | None) -> dict[str, Any]:

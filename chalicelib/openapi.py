@@ -7,7 +7,7 @@ fields, so the reliability suite's fuzzer (Schemathesis, ``tests/reliability/tes
 notices when the API returns something this document does not describe.
 
 Not described here: the HTML pages (``/``, ``/track``, ``/static/…``), Open311 (``/open311/v2/…``
-has its own discovery document), the CSV export and the local-only ``/dev`` routes.
+has its own discovery document), the reports' CSV export and the local-only ``/dev`` routes.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from pydantic.json_schema import models_json_schema
 from chalicelib.domain.accounts import AccountChanges, ChallengeAnswer, NewAccount, SignIn
 from chalicelib.domain.agencies import LEVELS, SLUG
 from chalicelib.domain.complaint import STAFF_ACTIONS, Status
+from chalicelib.domain.names import Audience, Role
 from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
 from chalicelib.domain.submission import MAX_ATTACHMENTS, Submission
+from chalicelib.domain.uploads import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.admin import AgencyChanges, NewAgency
-from chalicelib.services.attachments import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.submit import MAX_IDEMPOTENCY_KEY
 
 StatusCode = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -97,7 +98,7 @@ class ReportBase(Answer):
 class PublicView(ReportBase):
     """No reporter identity, no address; no title or description when confidential."""
 
-    view: Literal["public"]
+    view: Literal[Audience.PUBLIC]
     title: str | None
     description: str | None
     attachment_links: list[AttachmentLink]
@@ -125,7 +126,7 @@ class FullReport(ReportBase):
 
 
 class ReporterView(FullReport):
-    view: Literal["reporter"]
+    view: Literal[Audience.REPORTER]
     reporter: Identity
 
 
@@ -138,7 +139,7 @@ class TimelineLine(Answer):
     type: str
     status: str
     status_label: str | None
-    actor: Literal["reporter", "system", "agency"]
+    actor: Literal[Role.REPORTER, Role.SYSTEM, "agency"]
     agency_id: str | None
     note: str | None
 
@@ -158,7 +159,7 @@ class Timeline(Answer):
 class StaffView(FullReport):
     """Everything but the identity of an anonymous reporter (``reporter`` is then null)."""
 
-    view: Literal["staff"]
+    view: Literal[Audience.STAFF]
     reporter: Identity | None
     agency_path: list[str]
     escalated_to: list[str]
@@ -299,10 +300,12 @@ class AgencySaved(AgencyEntry):
 
 
 class WebhookSecret(Answer):
-    """A new ``whsec_`` secret: shown in this answer only."""
+    """A new ``whsec_`` secret: shown in this answer only. The old one signs beside it until
+    ``previous_valid_until`` (null: it stopped at once)."""
 
     agency_id: str
     webhook_secret: str
+    previous_valid_until: str | None
 
 
 class Agencies(Answer):
@@ -339,7 +342,7 @@ class SignedIn(Answer):
 
     email: str
     name: str
-    role: Literal["national_admin", "coordinator", "officer"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER]
     agency_id: str
     csrf_token: str
     expires_at: str
@@ -365,7 +368,7 @@ class StaffAccount(Answer):
     user_id: str
     email: str
     name: str
-    role: Literal["national_admin", "coordinator", "officer"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER]
     agency_id: str
     enabled: bool
     created_at: str
@@ -448,6 +451,80 @@ class Scorecards(BaseModel):
     charts: dict[str, str] = Field(default=None, description="SVG charts, with ?charts=true")
 
 
+# --- participation and the monthly evaluation (SPEC §14) ------------------------------------------
+
+class ParticipationTotals(Answer):
+    agencies: int
+    connected: int
+    connected_pct: float | None
+    silent: int
+    not_connected: int
+
+
+class ParticipationRow(Answer):
+    agency_id: str
+    name: str
+    level: str
+    parent_id: str | None
+    parent_name: str | None
+    province_code: str | None
+    connected: bool = Field(description="an active staff account, or an API key used in the last 30 days")
+    silent: bool = Field(description="holds reports and nobody of the agency acted for 5 working days")
+    active_accounts: int
+    keys_used_30d: bool
+    last_sign_in_at: str | None
+    last_action_at: str | None
+    last_key_use_at: str | None
+    held: int = Field(description="reports waiting for it now (submitted, forwarded, in_progress)")
+    overdue: int
+    reports_30d: int
+    median_first_response_hours: float | None
+
+
+class Participation(Answer):
+    """``GET /agency/participation``: the caller's scope, in attention order."""
+
+    totals: ParticipationTotals
+    by_level: dict[str, ParticipationTotals]
+    by_province: dict[str, ParticipationTotals]
+    as_of: str
+    agencies: list[ParticipationRow]
+    next_cursor: str | None
+
+
+class EvaluationFigure(Answer):
+    metric: str
+    month: float | int | None
+    month_before: float | int | None
+    year_before: float | int | None
+    change_from_month_before: float | None
+    change_from_year_before: float | None
+    explanation_id: str
+    explanation_en: str
+
+
+class Evaluation(Answer):
+    """``GET /agency/evaluation``: one month of the caller's scope against the month before and a
+    year before; every list item carries its one-line ``explanation_id`` / ``explanation_en``."""
+
+    scope: str
+    month: str
+    from_: str = Field(alias="from")
+    to: str
+    title_id: str
+    title_en: str
+    as_of: str
+    figures: list[EvaluationFigure]
+    summary: dict[str, dict[str, Any]]
+    participation: dict[str, Any]
+    participation_by_level: dict[str, ParticipationTotals]
+    participation_by_province: dict[str, ParticipationTotals]
+    most_overdue: list[dict[str, Any]]
+    not_connected: list[dict[str, Any]]
+    silent: list[dict[str, Any]]
+    categories_grown: list[dict[str, Any]]
+
+
 # --- request bodies whose rules live in the services ---------------------------------------------
 
 class Request(BaseModel):
@@ -491,7 +568,7 @@ class RoutingRuleRequest(Request):
 
 
 class KeyRequest(Request):
-    role: Literal["national_admin", "coordinator", "officer", "open311"]
+    role: Literal[Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER, Role.OPEN311]
     agency_id: str
     label: str | None = Field(default=None, max_length=100)
 
@@ -527,7 +604,7 @@ ANSWERS = (Error, Receipt, PublicView, ReporterViewWithLinks, ReporterView, Time
            StaffViewWithTimeline, StaffView, Inbox, Categories, Provinces, ProvinceDetail, Agencies, AgencyEntry,
            AgencyDetail, AgencySaved, WebhookSecret, UploadGrant, RoutingRule, RoutingRules, IssuedKey, Keys,
            Revoked, Deleted, Stats, Scorecards, Located, Nearby, Supported, SignedIn, SignInStep, CreatedAccount,
-           StaffAccount, StaffAccounts, MfaReset)
+           StaffAccount, StaffAccounts, MfaReset, Participation, Evaluation)
 
 
 def _schemas() -> dict[str, Any]:
@@ -679,6 +756,38 @@ def _staff_accounts(staff_errors: tuple[int, ...]) -> dict[str, Any]:
     }
 
 
+def _csv(responses: dict[str, Any]) -> dict[str, Any]:
+    return {**responses, "200": {"description": "CSV (UTF-8 with a byte-order mark)",
+                                 "content": {"text/csv": {"schema": {"type": "string"}}}}}
+
+
+def _participation(staff_errors: tuple[int, ...]) -> dict[str, Any]:
+    """SPEC §14: coordinators (their subtree) and the national admin (everything); an officer is 403."""
+    from chalicelib.domain.participation import STATUSES
+    from chalicelib.services.participation import MAX_LIMIT
+
+    filters = (_param("province_code", type="string", pattern="^[0-9]{2}$"),
+               _param("status", type="string", enum=list(STATUSES)))
+    page = (*filters, _param("limit", type="integer", minimum=1, maximum=MAX_LIMIT), _param("cursor"))
+    month = (_param("month", type="string", pattern="^[0-9]{4}-[0-9]{2}$",
+                    description="YYYY-MM, not after this month; default last month"),)
+    staff = {"staff": True, "tag": "participation"}
+    return {
+        "/agency/participation": {"get": _op(
+            "Which agencies of the caller's scope are connected and answering, with totals per level and "
+            "province.", _responses(200, "Participation", (400, 422, *staff_errors)), params=page, **staff)},
+        "/agency/participation.csv": {"get": _op(
+            "The same rows, every one (no paging).", _csv(_responses(200, None, (422, *staff_errors))),
+            params=filters, **staff)},
+        "/agency/evaluation": {"get": _op(
+            "The monthly evaluation of the caller's scope.", _responses(200, "Evaluation", (422, *staff_errors)),
+            params=month, **staff)},
+        "/agency/evaluation.csv": {"get": _op(
+            "The monthly evaluation as CSV.", _csv(_responses(200, None, (422, *staff_errors))), params=month,
+            **staff)},
+    }
+
+
 def _operations() -> dict[str, Any]:
     staff_errors = (*STAFF_ERRORS,)
     admin = {"staff": True, "tag": "admin"}
@@ -770,6 +879,7 @@ def _operations() -> dict[str, Any]:
             _responses(200, "Scorecards", (400, 422, *staff_errors)),
             params=(_param("agency_id"), _param("from", **DATE), _param("to", **DATE), _param("sort"),
                     _param("charts", type="string", enum=["true", "false"])), staff=True, tag="staff")},
+        **_participation(staff_errors),
         "/admin/agencies": {"post": _op(
             "Add an agency to the directory.", _responses(201, "AgencySaved", (*BODY_ERRORS, 409, *staff_errors)),
             body="NewAgency", **admin)},
@@ -781,8 +891,11 @@ def _operations() -> dict[str, Any]:
                        body="AgencyChanges", params=(AGENCY_ID,), **admin),
         },
         "/admin/agencies/{agency_id}/webhook-secret": {
-            "post": _op("A new webhook secret (whsec_…), shown once; the old one stops signing.",
-                        _responses(201, "WebhookSecret", (404, 409, *staff_errors)), params=(AGENCY_ID,), **admin),
+            "post": _op("A new webhook secret (whsec_…), shown once; the old one goes on signing beside it for "
+                        "previous_valid_hours (default 24; 0 stops it at once, for a secret that leaked).",
+                        _responses(201, "WebhookSecret", (404, 409, 422, *staff_errors)),
+                        params=(AGENCY_ID, _param("previous_valid_hours", type="integer", minimum=0, maximum=72)),
+                        **admin),
         },
         "/admin/routing-rules": {
             "get": _op("The routing rules of a region.", _responses(200, "RoutingRules", (422, *staff_errors)),

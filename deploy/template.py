@@ -275,6 +275,7 @@ def staff_user_pool(prefix: str) -> dict[str, Any]:
     12 or more; TOTP required; invitations only from an admin, e-mailed through SES; threat
     protection enforced when the pool's feature plan (``StaffPoolFeaturePlan``) is PLUS."""
     from chalicelib.adapters import cognito
+    from chalicelib.domain.names import Role
 
     local = cognito.pool_definition(f"{prefix}staff")
     pool = {
@@ -319,10 +320,10 @@ def staff_user_pool(prefix: str) -> dict[str, Any]:
     for precedence, group in enumerate(cognito.GROUPS):
         lid = "StaffGroup" + "".join(part.capitalize() for part in group.split("_"))
         resources[lid] = {"Type": "AWS::Cognito::UserPoolGroup", "Properties": {
-            "UserPoolId": {"Ref": "StaffUserPool"}, "GroupName": group, "Precedence": precedence,
-            "Description": {"national_admin": "KemenPANRB (admin nasional)",
-                            "coordinator": "an agency's complaint coordinator (admin instansi)",
-                            "officer": "an agency's officer (admin penghubung)"}[group]}}
+            "UserPoolId": {"Ref": "StaffUserPool"}, "GroupName": group.value, "Precedence": precedence,
+            "Description": {Role.NATIONAL_ADMIN: "KemenPANRB (admin nasional)",
+                            Role.COORDINATOR: "an agency's complaint coordinator (admin instansi)",
+                            Role.OFFICER: "an agency's officer (admin penghubung)"}[group]}}
     return resources
 
 

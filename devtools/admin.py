@@ -20,13 +20,15 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
+    from chalicelib.domain.names import KEY_ROLES, STAFF_ROLES
+
     parser = argparse.ArgumentParser(prog="python -m devtools.admin", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     seed = commands.add_parser("seed-directory", help="national agency, ministries, 38 + 514 coordinators")
     seed.add_argument("--with-demo-units", action="store_true", help="also the demo OPD units and rules")
     issue = commands.add_parser("issue-key", help="issue a staff API key (printed once)")
-    issue.add_argument("--role", required=True, choices=["national_admin", "coordinator", "officer", "open311"])
+    issue.add_argument("--role", required=True, choices=[role.value for role in KEY_ROLES])
     issue.add_argument("--agency", required=True)
     issue.add_argument("--label")
     revoke = commands.add_parser("revoke-key", help="revoke a key by its key_id")
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
                                                    "e-mails its temporary password")
     user.add_argument("--email", required=True)
     user.add_argument("--name", required=True)
-    user.add_argument("--role", required=True, choices=["national_admin", "coordinator", "officer"])
+    user.add_argument("--role", required=True, choices=[role.value for role in STAFF_ROLES])
     user.add_argument("--agency", required=True)
     redrive = commands.add_parser("redrive-notification", help="deliver a dead-lettered notification again")
     redrive.add_argument("tracking_id")

@@ -67,12 +67,14 @@ def demo_staff() -> list[dict[str, str]]:
     """SPEC §9: national admin, the coordinators of Sulawesi Selatan, Kota Makassar, Jawa Barat and
     Kota Bandung, and an officer of every seeded OPD unit."""
     from chalicelib.domain.agencies import province_coordinator_id, regency_coordinator_id
+    from chalicelib.domain.names import Role
 
-    staff = [{"role": "national_admin", "agency_id": seed.NATIONAL_AGENCY_ID}]
-    staff += [{"role": "coordinator", "agency_id": province_coordinator_id(code)} for code in ("73", "32")]
-    staff += [{"role": "coordinator", "agency_id": regency_coordinator_id(code)} for code in seed.DEMO_REGENCIES]
+    staff = [{"role": Role.NATIONAL_ADMIN.value, "agency_id": seed.NATIONAL_AGENCY_ID}]
+    staff += [{"role": Role.COORDINATOR.value, "agency_id": province_coordinator_id(code)} for code in ("73", "32")]
+    staff += [{"role": Role.COORDINATOR.value, "agency_id": regency_coordinator_id(code)}
+              for code in seed.DEMO_REGENCIES]
     units, _ = seed.demo_units()
-    staff += [{"role": "officer", "agency_id": unit.agency_id} for unit in units]
+    staff += [{"role": Role.OFFICER.value, "agency_id": unit.agency_id} for unit in units]
     return staff
 
 
@@ -93,8 +95,10 @@ def write_credentials(state: Path, base_url: str) -> Path:
 
 
 def _demo_name(member: dict[str, str]) -> str:
-    role = {"national_admin": "Admin Nasional", "coordinator": "Admin Instansi", "officer": "Admin Penghubung"}
-    return f"{role[member['role']]} {member['agency_id']}"
+    from chalicelib.domain.names import Role
+
+    role = {Role.NATIONAL_ADMIN: "Admin Nasional", Role.COORDINATOR: "Admin Instansi", Role.OFFICER: "Admin Penghubung"}
+    return f"{role[Role(member['role'])]} {member['agency_id']}"
 
 
 def _client():

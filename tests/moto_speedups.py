@@ -167,11 +167,14 @@ def partition_queries() -> Iterator[None]:
         if not isinstance(key[1], tuple):
             return list(self.items.get(key[1], {}).values())
         name, wanted = key[1]
-        stored = (item for part in self.items.values()
-                  for item in (part.values() if isinstance(part, dict) else (part,)))
-        return [item for item in stored
-                if (value := item.attrs.get(name)) is not None and value.type == wanted.type
-                and value.value == wanted.value]
+        stored = ([item for part in self.items.values() for item in part.values()] if self.range_key_attr
+                  else self.items.values())
+        found = []
+        for item in stored:  # a plain loop: this runs over every item once per index Query
+            value = item.attrs.get(name)
+            if value is not None and value.value == wanted.value and value.type == wanted.type:
+                found.append(item)
+        return found
 
     Table.query, Table.all_items = query, all_items
     try:

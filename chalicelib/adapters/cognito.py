@@ -19,8 +19,9 @@ from botocore.exceptions import ClientError
 
 from chalicelib.adapters import aws
 from chalicelib.config import get_settings
+from chalicelib.domain.names import STAFF_ROLES
 
-GROUPS = ("national_admin", "coordinator", "officer")  # the role is the group (SPEC §10)
+GROUPS = STAFF_ROLES  # the role is the group (SPEC §10), in precedence order
 AGENCY_ATTRIBUTE = "custom:agency_id"
 MIN_PASSWORD_LENGTH = 12
 TOTP_ISSUER = "SP4N-LAPOR!"

@@ -12,12 +12,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from chalicelib.domain import names
 from chalicelib.domain.agencies import SLUG
 from chalicelib.domain.complaint import Actor
+from chalicelib.domain.names import STAFF_ROLES
 from chalicelib.errors import Forbidden, NotFound, Problem, ValidationFailed
 
-ROLES = ("national_admin", "coordinator", "officer")
-Role = Literal["national_admin", "coordinator", "officer"]
+ROLES = STAFF_ROLES
+# The plain strings (not the enum members): pydantic names them in its message as it always did.
+Role = Literal[tuple(role.value for role in STAFF_ROLES)]  # type: ignore[valid-type]
 Challenge = Literal["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"]
 
 
@@ -133,12 +136,12 @@ def parse[T: BaseModel](model: type[T], data: Any) -> T:
 
 def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: str | None = None) -> None:
     """403 unless ``actor`` may manage an account of the agency with this path (and give it ``role``)."""
-    if actor.role == "national_admin":
+    if actor.role == names.Role.NATIONAL_ADMIN:
         return
-    if actor.role != "coordinator":
+    if actor.role != names.Role.COORDINATOR:
         raise Forbidden(Problem("accounts_roles", "only a coordinator or the national admin manages accounts"))
     if actor.agency_id not in agency_path:
         raise Forbidden(Problem("accounts_outside_scope",
                                 "you manage the accounts of your own agency and the agencies below it"))
-    if role == "national_admin":
+    if role == names.Role.NATIONAL_ADMIN:
         raise Forbidden(Problem("national_admin_only", "only the national admin can make a national admin"))

@@ -326,7 +326,7 @@ def merge_duplicate(original: Complaint, duplicate: Complaint, actor: Actor, now
     """The original's side of ``mark_duplicate``: one more supporter, and a staff-only line that
     names the duplicate."""
     changed = original.evolve(supporters=original.supporters + 1)
-    return changed, [_event(now, "duplicate_merged", actor, changed, audience="staff",
+    return changed, [_event(now, "duplicate_merged", actor, changed, audience=Audience.STAFF,
                             data={"duplicate": duplicate.tracking_id})]
 
 
@@ -419,6 +419,7 @@ def pause(c: Complaint, now: datetime, limits: clock.Limits) -> Complaint:
 
 
 REPLY_KEYS_KEPT = 20
+RATING = Problem("rating", "must be a whole number from 1 to 5")  # the reporter's rating of a resolution
 
 
 def reporter_reply(c: Complaint, now: datetime, note: str | None,
@@ -481,7 +482,7 @@ def _close(c: Complaint, status: Status, event_type: str, now: datetime, actor: 
 
 
 def _event(now: datetime, type_: str, actor: Actor, c: Complaint, note: str = "", *,
-           agency_id: str | None = None, audience: str = "public",
+           agency_id: str | None = None, audience: str = Audience.PUBLIC,
            data: dict[str, Any] | None = None) -> Event:
     return Event(at=now, type=type_, actor_role=actor.role, actor_agency_id=actor.agency_id,
                  status=c.status, agency_id=agency_id or c.agency_id, note=note,

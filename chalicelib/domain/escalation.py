@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib.domain import workdays
 from chalicelib.domain.complaint import SYSTEM, Complaint, Event, Status
 from chalicelib.domain.deadlines import Limits
-from chalicelib.domain.names import REPORTER_RECIPIENT, agency_recipient
+from chalicelib.domain.names import REPORTER_RECIPIENT, Audience, agency_recipient
 from chalicelib.domain.reference import zone_of
 
 # The clock that a report in each open status is judged by.
@@ -151,7 +151,7 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
     escalated_to = list(c.escalated_to)
     level = c.escalation_level
 
-    def event(type_: str, note: str, audience: str = "staff", **data) -> None:
+    def event(type_: str, note: str, audience: str = Audience.STAFF, **data) -> None:
         events.append(Event(at=now, type=type_, actor_role=SYSTEM.role, status=c.status,
                             agency_id=c.agency_id, note=note, audience=audience, data=data))
 
@@ -165,7 +165,7 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
                                   due=deadline.isoformat()))
         elif step.kind == "overdue":
             changes["overdue"] = True
-            event("overdue", f"{step.clock} deadline passed", audience="public", clock=step.clock)
+            event("overdue", f"{step.clock} deadline passed", audience=Audience.PUBLIC, clock=step.clock)
             notices.append(notice(agency_recipient(c.agency_id), "overdue", c, clock=step.clock,
                                   due=deadline.isoformat()))
         elif step.kind == "escalation":
@@ -173,7 +173,7 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
             if step.agency_id not in escalated_to:
                 escalated_to.append(step.agency_id)
             target_name = names.get(step.agency_id, step.agency_id)
-            event("escalated", f"escalated to {target_name} (level {step.level})", audience="public",
+            event("escalated", f"escalated to {target_name} (level {step.level})", audience=Audience.PUBLIC,
                   level=step.level, to_agency_id=step.agency_id)
             facts = {"clock": step.clock, "due": deadline.isoformat(), "level": step.level,
                      "to_agency_id": step.agency_id}
@@ -181,8 +181,8 @@ def apply_steps(c: Complaint, steps: list[Step], now: datetime,
             notices.append(notice(agency_recipient(c.agency_id), "escalation", c, audience="holder", **facts))
         elif step.kind == "ombudsman":
             changes["ombudsman_eligible"] = True
-            event("ombudsman_eligible", "unresolved 60 days after disposition", audience="reporter")
-            notices.append(notice("reporter", "ombudsman", c, due=deadline.isoformat()))
+            event("ombudsman_eligible", "unresolved 60 days after disposition", audience=Audience.REPORTER)
+            notices.append(notice(REPORTER_RECIPIENT, "ombudsman", c, due=deadline.isoformat()))
         else:
             status = Status.CLOSED if step.kind == "auto_close" else Status.REJECTED
             changes.update(status=status, deadlines={}, paused={}, closed_at=now, overdue=False)

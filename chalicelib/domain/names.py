@@ -25,6 +25,7 @@ class Role(StrEnum):
 STAFF_ROLES = (Role.NATIONAL_ADMIN, Role.COORDINATOR, Role.OFFICER)
 KEY_ROLES = (*STAFF_ROLES, Role.OPEN311)  # the roles an API key may carry
 VERIFIERS = frozenset({Role.COORDINATOR, Role.NATIONAL_ADMIN})  # verify, forward and reject (SPEC §4)
+MANAGERS = (Role.NATIONAL_ADMIN, Role.COORDINATOR)  # manage accounts, work the queue (SPEC §10)
 
 
 class Audience(StrEnum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.domain.complaint import Complaint, Event
 from chalicelib.domain.escalation import Notice, notice
-from chalicelib.domain.names import agency_recipient
+from chalicelib.domain.names import REPORTER_RECIPIENT, agency_recipient
 
 # Events an agency is told about when they happen to a report it holds (and it did not cause).
 AGENCY_EVENTS = frozenset({"forwarded", "returned", "reporter_replied", "reopened", "accepted", "queued"})
@@ -38,5 +38,5 @@ def for_change(before: Complaint | None, after: Complaint, events: list[Event]) 
         told = [event for event in events if event.type in REPORTER_EVENTS]
         if told:  # one message per change: the last thing that happened says where it stands
             event = told[-1]
-            notices.append(notice("reporter", event.type, after, **_facts(event)))
+            notices.append(notice(REPORTER_RECIPIENT, event.type, after, **_facts(event)))
     return notices

@@ -51,6 +51,16 @@ class Activity:
     last_sign_in_at: datetime | None = None
     last_key_use_at: datetime | None = None
     active_accounts: int = 0
+    last_action_day: date | None = None  # the day of ``last_action_at`` as its marker names it
+
+
+def acted_between(activity: Activity, first: date, last: date) -> bool | None:
+    """Did the agency act on a day from ``first`` to ``last``, as far as its last action day tells
+    (None: it acted after ``last``, so only its day markers can tell)?"""
+    day = activity.last_action_day
+    if day is None or day < first:
+        return False
+    return True if day <= last else None
 
 
 @dataclass(frozen=True)
@@ -184,3 +194,29 @@ def totals_by(rows: Iterable[dict[str, Any]], key: str) -> dict[str, dict[str, A
     order = {level: i for i, level in enumerate(LEVELS)}
     return {name: totals(members) for name, members in sorted(groups.items(), key=lambda kv: (order.get(kv[0], 99),
                                                                                                kv[0]))}
+
+
+# --- who hears that an agency is silent (the nudges) -----------------------------------------------
+
+def told_about(agency: dict[str, Any], levels: dict[str, str]) -> tuple[str, ...]:
+    """The coordinators told that ``agency`` is silent: its direct parent and, for an agency below
+    a province's own level, that province's coordinator too (Dinas Kominfo monitors the OPDs of the
+    province *and* of its regencies and cities). ``levels``: agency id → level, for the path."""
+    told = [agency["parent_id"]] if agency.get("parent_id") else []
+    path = list(agency.get("path") or [])
+    if len(path) > 2 and levels.get(path[1]) == "province" and path[1] not in told and path[1] != agency["agency_id"]:
+        told.append(path[1])
+    return tuple(told)
+
+
+def silent_by_coordinator(agencies: Iterable[dict[str, Any]], rows: Iterable[dict[str, Any]]) -> dict[str, list]:
+    """Each coordinator's silent agencies (rows, in attention order), from every agency's row."""
+    agencies = list(agencies)
+    levels = {a["agency_id"]: a["level"] for a in agencies}
+    by_id = {a["agency_id"]: a for a in agencies}
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in sorted(rows, key=attention_order):
+        if r["silent"] and r["agency_id"] in by_id:
+            for coordinator in told_about(by_id[r["agency_id"]], levels):
+                out[coordinator].append(r)
+    return dict(out)

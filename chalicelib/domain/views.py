@@ -58,7 +58,7 @@ def _base(c: Complaint, now: datetime) -> dict[str, Any]:
 
 def public_view(c: Complaint, now: datetime) -> dict[str, Any]:
     view = _base(c, now)
-    view["view"] = "public"
+    view["view"] = Audience.PUBLIC
     if c.confidential:
         view["title"] = None
         view["description"] = None
@@ -91,14 +91,14 @@ def _reporter(c: Complaint) -> dict[str, Any]:
 
 def reporter_view(c: Complaint, now: datetime) -> dict[str, Any]:
     view = _base(c, now) | _content(c)
-    view["view"] = "reporter"
+    view["view"] = Audience.REPORTER
     view["reporter"] = _reporter(c)
     return view
 
 
 def staff_view(c: Complaint, now: datetime) -> dict[str, Any]:
     view = _base(c, now) | _content(c)
-    view["view"] = "staff"
+    view["view"] = Audience.STAFF
     view["reporter"] = None if c.anonymous else _reporter(c)
     view["agency_path"] = list(c.agency_path)
     view["escalated_to"] = list(c.escalated_to)
@@ -115,7 +115,7 @@ def event_view(e: Event, audience: str, confidential: bool, details: bool = Fals
     page says it in words rather than showing the note the system wrote for staff."""
     if AUDIENCE_ORDER[Audience(e.audience)] > AUDIENCE_ORDER[Audience(audience)]:
         return None
-    show_note = audience != "public" or not confidential
+    show_note = audience != Audience.PUBLIC or not confidential
     line = {
         "at": e.at.isoformat(),
         "type": e.type,
@@ -125,7 +125,7 @@ def event_view(e: Event, audience: str, confidential: bool, details: bool = Fals
         "agency_id": e.agency_id,
         "note": (e.note or None) if show_note else None,
     }
-    if audience == "staff":
+    if audience == Audience.STAFF:
         line["actor_role"] = e.actor_role
         line["actor_agency_id"] = e.actor_agency_id
         line["acted_by"] = e.acted_by

@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 from chalice import Blueprint, Response
 
 from chalicelib.adapters import clock
+from chalicelib.domain.names import MANAGERS, Role
 from chalicelib.errors import (
     Conflict,
     DomainError,
@@ -45,8 +46,7 @@ users = lazy("chalicelib.services.users")
 templating = lazy("chalicelib.web.templating")
 bp = Blueprint(__name__)
 
-MANAGERS = ("national_admin", "coordinator")
-ADMIN = ("national_admin",)
+ADMIN = (Role.NATIONAL_ADMIN,)
 TRACKING_ID = re.compile(r"^LPR-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 ID = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")  # an account's user_id, a key's key_id
 
@@ -237,7 +237,7 @@ def logout():
 # -- the inbox and the verification queue ---------------------------------------------------------
 
 def _listing_context(visit, listing, params: dict[str, str], queue: bool) -> dict[str, Any]:
-    agencies = console.agencies_in_scope(visit.actor) if visit.actor.role != "officer" else []
+    agencies = console.agencies_in_scope(visit.actor) if visit.actor.role != Role.OFFICER else []
     return {"listing": listing, "filters": params, "queue": queue, "sort": console.parse_sort(params.get("sort")),
             "statuses": pages.status_options(visit.lang), "categories": pages.category_options(visit.lang),
             "agencies": pages.agency_options(agencies)}

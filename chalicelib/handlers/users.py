@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.adapters import clock
+from chalicelib.domain.names import MANAGERS
 from chalicelib.handlers import http
 from chalicelib.handlers.auth import current_actor
 from chalicelib.handlers.middleware import endpoint
@@ -13,7 +14,6 @@ from chalicelib.lazy import lazy
 
 users = lazy("chalicelib.services.users")
 bp = Blueprint(__name__)
-MANAGERS = ("national_admin", "coordinator")
 
 
 @bp.route("/admin/users", methods=["POST"], content_types=http.ANY)

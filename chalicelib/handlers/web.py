@@ -174,7 +174,8 @@ def track_page():
 @page_endpoint
 def track_action():
     form = _form(bp.current_request)
-    result = citizen.track(form.get("tracking_id"), form.get("reporter_token"), form.get("action") or "view", form)
+    result = citizen.track(form.get("tracking_id"), form.get("reporter_token"), form.get("action") or "view", form,
+                           source=http.source_ip(bp.current_request))
     return _tracked(text.language(form.get("lang")), result)
 
 

@@ -21,7 +21,10 @@ pynamodb.connection.base.get_session = aws.session  # type: ignore[attr-defined]
 def meta(table: str, **extra: object) -> type:
     settings = get_settings()
     attrs = {"table_name": settings.table(table), "region": settings.region,
-             "billing_mode": "PAY_PER_REQUEST", "max_retry_attempts": 3, **extra}
+             "billing_mode": "PAY_PER_REQUEST", "max_retry_attempts": 3,
+             # as many kept connections as parallel Queries (services/participation: 16), so none is
+             # opened and thrown away per call (botocore keeps 10)
+             "max_pool_connections": 16, **extra}
     return type("Meta", (), attrs)
 
 

@@ -22,7 +22,7 @@ from chalicelib.domain.complaint import (
     merge_duplicate,
     returns_destination,
 )
-from chalicelib.domain.names import Role
+from chalicelib.domain.names import Audience, Role
 from chalicelib.errors import Forbidden, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.observability import count, logger
 from chalicelib.services import attachments, directory, participation, reports, store
@@ -105,6 +105,7 @@ def staff_view(actor: Actor, tracking_id: str) -> dict[str, Any]:
     complaint = reports.load(tracking_id)
     if not in_scope(actor, complaint):
         raise Forbidden(Problem("report_outside_scope", "this report is outside your scope"))
-    view = attachments.with_links(views.staff_view(complaint, clock.now()), complaint, "staff")
-    view["timeline"] = views.timeline_view(store.timeline(complaint.tracking_id), "staff", complaint.confidential)
+    view = attachments.with_links(views.staff_view(complaint, clock.now()), complaint, Audience.STAFF)
+    events = store.timeline(complaint.tracking_id)
+    view["timeline"] = views.timeline_view(events, Audience.STAFF, complaint.confidential)
     return view

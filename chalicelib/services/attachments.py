@@ -24,19 +24,16 @@ from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
 from chalicelib.domain.identifiers import UPLOAD_ID
+from chalicelib.domain.names import Audience
+from chalicelib.domain.uploads import CONTENT_TYPES, MAX_BYTES, SIZE_MESSAGE, TYPE_MESSAGE
 from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.services import limits
 
-CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
-MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_SECONDS = 15 * 60  # how long the presigned upload stays valid
 LINK_SECONDS = 10 * 60  # how long a download link stays valid
-MAX_FILENAME = 200
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
-TYPE_MESSAGE = Problem("file_type", "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)")
-SIZE_MESSAGE = Problem("file_size", "must be at most 10 MB")
 UNKNOWN_MESSAGE = Problem("unknown_upload", "unknown upload id: upload with POST /attachments first")
 CONTENT_MESSAGE = Problem("file_content", "the file's content is not a JPEG, PNG or PDF as its type says")
 TAKEN_MESSAGE = Problem("upload_taken", "this upload is already attached to another report")
@@ -51,30 +48,11 @@ def new_upload_id() -> str:
     return "upl_" + "".join(secrets.choice(_ALPHANUMERIC) for _ in range(24))
 
 
-def _upload_request_errors(data: dict[str, Any]) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    filename = data.get("filename")
-    if not isinstance(filename, str) or not filename.strip():
-        fields["filename"] = "required"
-    elif len(filename.strip()) > MAX_FILENAME or any(ord(ch) < 32 for ch in filename):
-        fields["filename"] = f"must be a file name of at most {MAX_FILENAME} characters"
-    content_type = data.get("content_type")
-    if not isinstance(content_type, str) or content_type.split(";")[0].strip().lower() not in CONTENT_TYPES:
-        fields["content_type"] = TYPE_MESSAGE
-    size = data.get("size")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        fields["size"] = "must be the file size in bytes (a whole number, at least 1)"
-    elif size > MAX_BYTES:
-        fields["size"] = SIZE_MESSAGE
-    return fields
-
-
 def request_upload(data: dict[str, Any], source: str | None = None) -> dict[str, Any]:
-    fields = _upload_request_errors(data)
-    if fields:
-        raise ValidationFailed("this file cannot be attached", fields=fields)
+    from chalicelib.domain import bodies  # pydantic: loaded with the first upload, not on the cold start
+
+    content_type = bodies.upload_request(data).content_type
     limits.hit("upload", "address", source, clock.now())
-    content_type = data["content_type"].split(";")[0].strip().lower()
     upload_id = new_upload_id()
     token = secrets.token_urlsafe(24)  # whoever files with this upload must hold it (SPEC §11)
     upload = s3.presigned_upload(upload_id, content_type, MAX_BYTES, UPLOAD_SECONDS, token_hash(token))
@@ -124,7 +102,7 @@ def taken() -> ValidationFailed:
 def links(upload_ids: Iterable[str], *, confidential: bool, audience: str) -> list[dict[str, Any]]:
     """Download links for ``audience`` (public | reporter | staff); none for the public when the
     report is confidential. Signed locally: no call to S3."""
-    if audience == "public" and confidential:
+    if audience == Audience.PUBLIC and confidential:
         return []
     return [{"upload_id": upload_id, "url": s3.download_url(upload_id, LINK_SECONDS), "expires_in": LINK_SECONDS}
             for upload_id in upload_ids]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.adapters import attachments as s3
 from chalicelib.adapters import clock
+from chalicelib.domain.names import Audience
 from chalicelib.domain.reference import WIT, regions
 from chalicelib.errors import (
     Conflict,
@@ -82,22 +83,24 @@ def _field_errors(fields: dict[str, str], decision: str | None) -> dict[str, str
     return errors
 
 
-def _act(tracking_id: str, token: str | None, action: str, form: dict[str, str]) -> dict[str, Any] | None:
+def _act(tracking_id: str, token: str | None, action: str, form: dict[str, str],
+         source: str | None = None) -> dict[str, Any] | None:
     """Reply or give feedback; returns the reporter's view after the change. When the agency
     changed the report at the same moment nothing was saved, so it is tried again."""
     for attempt in range(STALE_RETRIES):
         try:
-            return _act_once(tracking_id, token, action, form)
+            return _act_once(tracking_id, token, action, form, source)
         except StaleVersion:
             if attempt == STALE_RETRIES - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, str]) -> dict[str, Any] | None:
-    if action == "reply":
+def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, str],
+              source: str | None = None) -> dict[str, Any] | None:
+    if action == "reply":  # the same per-address limit as POST /complaints/{id}/replies (SPEC §11)
         return reporter.reply(tracking_id, token, {"message": form.get("message", "")},
-                              reply_key=form.get("reply_key") or None)
+                              reply_key=form.get("reply_key") or None, source=source)
     if action != "feedback":
         return None
     decision = form.get("decision")
@@ -111,8 +114,9 @@ def _act_once(tracking_id: str, token: str | None, action: str, form: dict[str, 
 
 
 def track(tracking_id: str | None, token: str | None = None, action: str = "view",
-          form: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything the tracking page shows, after doing ``action`` (view | reply | feedback).
+          form: dict[str, str] | None = None, source: str | None = None) -> dict[str, Any]:
+    """Everything the tracking page shows, after doing ``action`` (view | reply | feedback);
+    ``source`` is the address API Gateway saw (the reply limit per address).
 
     Returns ``report`` (None when there is nothing to show), ``events``, ``as_reporter``,
     ``token`` (only when it matched), ``errors`` by field, ``notice``, ``values`` to put back in
@@ -130,7 +134,7 @@ def track(tracking_id: str | None, token: str | None = None, action: str = "view
     decision = form.get("decision")
     changed = None
     try:
-        changed = _act(tracking_id, token, action, form)
+        changed = _act(tracking_id, token, action, form, source)
         if changed is not None:
             page["notice"] = "replied" if action == "reply" else ("accepted" if decision == "accept" else "reopened")
     except ValidationFailed as error:
@@ -150,7 +154,7 @@ def track(tracking_id: str | None, token: str | None = None, action: str = "view
             report = changed
             report["attachment_links"] = attachments.links(report.get("attachments") or [],
                                                            confidential=bool(report.get("confidential")),
-                                                           audience="reporter")
+                                                           audience=Audience.REPORTER)
         else:
             report = reports.view(tracking_id, token)
         events = reports.timeline(tracking_id, token, details=True)["events"]

@@ -22,6 +22,7 @@ from pynamodb.exceptions import DoesNotExist, GetError, QueryError
 from chalicelib.adapters import clock
 from chalicelib.domain import urgency, views
 from chalicelib.domain.complaint import ACTIONS, Actor, Status
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import regions
 from chalicelib.errors import Forbidden, Problem, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel
@@ -68,12 +69,12 @@ def agencies_in_scope(actor: Actor) -> list[dict[str, Any]]:
     """The caller's agency and every agency below it (national admin: all), sorted by their place
     in the hierarchy. Index Queries only: by regency, by province, by parent, or by level."""
     try:
-        if actor.role == "national_admin":
+        if actor.role == Role.NATIONAL_ADMIN:
             found = [m for level in ("national", "ministry", "province", "regency", "unit")
                      for m in AgencyModel.level_index.query(level)]
         else:
             own = AgencyModel.get(actor.agency_id)
-            if actor.role == "officer":
+            if actor.role == Role.OFFICER:
                 found = [own]
             elif own.regency_code:
                 found = list(AgencyModel.regency_index.query(own.regency_code))
@@ -106,13 +107,13 @@ def narrowed(actor: Actor, agency_id: str | None) -> tuple[Actor, dict[str, Any]
     admin) taken as the root of the scope. Another agency is 403, not an empty list."""
     if not agency_id or agency_id == actor.agency_id:
         return actor, None
-    if actor.role == "officer":
+    if actor.role == Role.OFFICER:
         raise Forbidden(Problem("officer_own_agency", "an officer sees the reports of their own agency"))
     agency = _load_agency(agency_id)
     path = tuple(agency.path or ())
-    if actor.role != "national_admin" and actor.agency_id not in path:
+    if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in path:
         raise Forbidden(Problem("agency_outside_scope", "this agency is outside your scope"))
-    return Actor("coordinator", agency.agency_id, path), _row(agency)
+    return Actor(Role.COORDINATOR, agency.agency_id, path), _row(agency)
 
 
 # -- the inbox ------------------------------------------------------------------------------------
@@ -184,9 +185,9 @@ def act(actor: Actor, tracking_id: str, body: dict[str, Any], seen_version: int 
 
 def still_visible(actor: Actor, view: dict[str, Any]) -> bool:
     """Whether the report (a staff view) is still in the caller's scope after their action."""
-    if actor.role == "national_admin":
+    if actor.role == Role.NATIONAL_ADMIN:
         return True
-    if actor.role == "coordinator":
+    if actor.role == Role.COORDINATOR:
         return actor.agency_id in (view.get("agency_path") or ())
     return view.get("agency_id") == actor.agency_id
 

@@ -16,6 +16,7 @@ from pynamodb.exceptions import DoesNotExist
 from chalicelib.adapters import clock
 from chalicelib.domain import notices
 from chalicelib.domain.complaint import Complaint, Event, Status, forward
+from chalicelib.domain.names import Audience, Role
 from chalicelib.domain.reference import regions
 from chalicelib.errors import NotFound, StaleVersion
 from chalicelib.models import ComplaintModel, RoutingRuleModel
@@ -57,8 +58,8 @@ def route(c: Complaint) -> str:
         outcome = "forwarded"
     else:
         after = c.evolve(updated_at=now)
-        events = [Event(at=now, type="queued", actor_role="system", status=c.status, agency_id=c.agency_id,
-                        note="menunggu verifikasi", audience="staff")]
+        events = [Event(at=now, type="queued", actor_role=Role.SYSTEM, status=c.status, agency_id=c.agency_id,
+                        note="menunggu verifikasi", audience=Audience.STAFF)]
         outcome = "queued"
     try:
         store.update(c, after, events, now, notices.for_change(c, after, events))

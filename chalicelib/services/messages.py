@@ -242,6 +242,23 @@ def _digest_line(line: dict[str, Any], names: Names) -> dict[str, str]:
             "details": " · ".join(p for p in parts if p), "link": staff_link(report.get("tracking_id", ""))}
 
 
+def _digest_silent(facts: dict[str, Any], _: Callable[[str], str]) -> dict[str, Any] | None:
+    """A coordinator's digest: the agencies below it that have gone silent (SPEC §14), if any."""
+    count = int((facts.get("counts") or {}).get("silent", 0))
+    if not count:
+        return None
+    lines = [{"name": r.get("name") or r.get("agency_id", ""),
+              "details": _("mail_digest_silent_line") % {
+                  "held": r.get("held", 0), "overdue": r.get("overdue", 0),
+                  "last": r["last_action_at"][:10] if r.get("last_action_at") else _("mail_digest_silent_never")}}
+             for r in facts.get("silent") or []]
+    more = count - len(lines)
+    return {"title": _("mail_digest_silent"), "count": count, "lines": lines,
+            "lead": _("mail_digest_silent_lead"),
+            "more": _("mail_digest_silent_more") % {"count": more} if more > 0 else "",
+            "link": f"{base_url()}/staff/participation?status=silent"}
+
+
 def compose_digest(facts: dict[str, Any], names: Names) -> Message:
     """The daily digest of one agency (Bahasa Indonesia: agencies read it)."""
     lang = DEFAULT_LANGUAGE
@@ -258,7 +275,7 @@ def compose_digest(facts: dict[str, Any], names: Names) -> Message:
         sections.append({"title": _(f"mail_digest_{name}"), "count": counts[name], "lines": lines,
                          "more": _("mail_digest_more") % {"count": more} if more > 0 else ""})
     subject = _("mail_digest_subject") % {"agency": agency, "date": date, **counts}
-    model = {"lang": lang, "subject": subject,
+    model = {"lang": lang, "subject": subject, "silent": _digest_silent(facts, _),
              "lead": _("mail_digest_lead") % {"agency": agency, "date": date,
                                                "zone": ZONE_NAMES.get(facts.get("zone", ""), "")},
              "sections": sections, "inbox": inbox_link(),

@@ -21,7 +21,7 @@ from chalicelib.adapters import clock, deadletter, email, webhook
 from chalicelib.config import get_settings
 from chalicelib.domain import digest
 from chalicelib.domain.complaint import Event
-from chalicelib.domain.names import Delivery
+from chalicelib.domain.names import REPORTER_RECIPIENT, Audience, Delivery, Role
 from chalicelib.errors import NotFound, ServiceUnavailable, StaleVersion
 from chalicelib.models import NotificationModel
 from chalicelib.models.mapping import event_to_model, iso, utc_key
@@ -61,14 +61,24 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         channels: list[tuple[str, Any]] = []
         # An agency on the daily digest reads this in tomorrow's digest, unless it cannot wait.
         if agency.emails and not digest.held_for_digest(agency.notify, row.kind):
-            channels.append(("email", lambda: email.send(list(agency.emails), subject, text, tracking_id=tid,
-                                                         recipient=row.recipient, html=message.html)))
+            # An address that bounced for good or complained is not mailed again (SES reputation);
+            # with none left the outcome says so, on the timeline, for the admins to fix the directory.
+            bounced = reporter_email.suppressed(list(agency.emails))
+            recipients = [a for a in agency.emails if a not in bounced]
+            if recipients:
+                channels.append(("email", lambda: email.send(recipients, subject, text, tracking_id=tid,
+                                                             recipient=row.recipient, html=message.html)))
+            else:
+                channels.append(("email_suppressed", lambda: None))
         if agency.webhook_url and row.kind != "digest":
             body = {"event": row.kind, "tracking_id": tid, "agency_id": agency_id, "subject": subject,
                     "text": text, "notification_id": row.notification_id, "created_at": row.created_at}
+            previous = (agency.webhook_previous_secret if agency.webhook_previous_until  # a rotation's overlap
+                        and datetime.fromisoformat(agency.webhook_previous_until) > clock.now() else None)
             channels.append(("webhook", lambda: webhook.post(agency.webhook_url, agency.webhook_secret, body,
                                                              tracking_id=tid, recipient=row.recipient,
-                                                             message_id=f"{tid}/{row.notification_id}")))
+                                                             message_id=f"{tid}/{row.notification_id}",
+                                                             previous_secret=previous)))
         return channels
     try:
         complaint = store.get(tid)
@@ -90,7 +100,7 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
-                                         recipient="reporter", html=message.html))]
+                                         recipient=REPORTER_RECIPIENT, html=message.html))]
 
 
 def _token_channels(row: NotificationModel, state: str | None, address: str, complaint) -> list[tuple[str, Any]]:
@@ -121,7 +131,7 @@ def _claim(row: NotificationModel, now: datetime) -> bool:
 
 
 def _event(now: datetime, type_: str, note: str, data: dict[str, Any]) -> Event:
-    return Event(at=now, type=type_, actor_role="system", status="-", note=note, audience="staff", data=data)
+    return Event(at=now, type=type_, actor_role=Role.SYSTEM, status="-", note=note, audience=Audience.STAFF, data=data)
 
 
 def deliver(row: NotificationModel) -> str:
@@ -136,7 +146,7 @@ def deliver(row: NotificationModel) -> str:
     done = set((row.payload or {}).get("delivered", []))
     errors: dict[str, str] = {}
     events: list[Event] = []
-    who = "pelapor" if row.recipient == "reporter" else row.recipient.split(":", 1)[1]
+    who = "pelapor" if row.recipient == REPORTER_RECIPIENT else row.recipient.split(":", 1)[1]
     for name, send in _channels(row):
         if name in done:
             continue

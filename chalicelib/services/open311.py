@@ -22,6 +22,7 @@ from typing import Any
 from chalicelib.adapters import clock
 from chalicelib.domain import open311
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Complaint
+from chalicelib.domain.names import Role
 from chalicelib.domain.reference import CATEGORY_CODES, regions
 from chalicelib.errors import DomainError, NotFound, RateLimited, Unauthorized, ValidationFailed
 from chalicelib.models import ComplaintModel
@@ -150,7 +151,7 @@ def require_key(api_key: str | None) -> None:
         actor = keys.resolve(api_key.strip())
     except Unauthorized:
         raise Open311Error.of(403, "invalid api_key") from None
-    if actor.role != "open311":
+    if actor.role != Role.OPEN311:
         raise Open311Error.of(403, "this api_key may not file Open311 requests (role open311 required)")
 
 

@@ -123,16 +123,17 @@ def record_key_use(key_model: Any, now: datetime) -> None:
 
 # --- reads -------------------------------------------------------------------------------------
 
-def _describe(m: AgencyModel) -> dict[str, Any]:
+def describe(m: AgencyModel) -> dict[str, Any]:
     return {"agency_id": m.agency_id, "name": m.name, "level": m.level, "parent_id": m.parent_id,
-            "province_code": m.province_code, "regency_code": m.regency_code, "path": list(m.path or [])}
+            "province_code": m.province_code, "regency_code": m.regency_code, "path": list(m.path or []),
+            "notify": m.notify}
 
 
 def _below(root_id: str) -> list[dict[str, Any]]:
     """Everything under an agency without a region index (a ministry): the parent index, level by level."""
     found, frontier = [], [root_id]
     while frontier:
-        children = [_describe(m) for parent in frontier for m in AgencyModel.parent_index.query(parent)]
+        children = [describe(m) for parent in frontier for m in AgencyModel.parent_index.query(parent)]
         found.extend(children)
         frontier = [c["agency_id"] for c in children if c["level"] != "unit"]
     return found
@@ -147,20 +148,32 @@ def agencies_in_scope(actor: Actor, province_code: str | None = None) -> list[di
         raise ValidationFailed("unknown province", fields={"province_code": "unknown province code (see GET /regions)"})
     root_id = actor.agency_id if actor.role == Role.COORDINATOR else NATIONAL_AGENCY_ID
     try:
-        root = _describe(AgencyModel.get(root_id))
+        root = describe(AgencyModel.get(root_id))
     except DoesNotExist:
         raise Forbidden(Problem("own_agency_gone", "your agency no longer exists")) from None
+    return subtree(root, province_code)
+
+
+def subtree(root: dict[str, Any], province_code: str | None = None) -> list[dict[str, Any]]:
+    """An agency and everything below it (of one province only, with ``province_code``): the
+    directory's region indexes, or its parent index for a ministry."""
+    root_id = root["agency_id"]
     if province_code:
-        found = [_describe(m) for m in AgencyModel.province_index.query(province_code)]
+        found = [describe(m) for m in AgencyModel.province_index.query(province_code)]
     elif root["level"] == "national":
-        found = [_describe(m) for level in LEVELS for m in AgencyModel.level_index.query(level)]
+        found = [describe(m) for level in LEVELS for m in AgencyModel.level_index.query(level)]
     elif root["level"] == "province":
-        found = [_describe(m) for m in AgencyModel.province_index.query(root["province_code"])]
+        found = [describe(m) for m in AgencyModel.province_index.query(root["province_code"])]
     elif root["level"] == "regency":
-        found = [_describe(m) for m in AgencyModel.regency_index.query(root["regency_code"])]
+        found = [describe(m) for m in AgencyModel.regency_index.query(root["regency_code"])]
     else:
         found = [root, *_below(root_id)]
     return sorted((a for a in found if root_id in a["path"]), key=lambda a: a["agency_id"])
+
+
+def children(root_id: str) -> list[dict[str, Any]]:
+    """The agencies directly below one (the directory's parent index)."""
+    return [describe(m) for m in AgencyModel.parent_index.query(root_id)]
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -180,7 +193,8 @@ def activities(agency_ids: list[str], *, last_actions: bool = True) -> dict[str,
             last_action_at=_parse_time(d.last_action_at) if d else None,
             last_sign_in_at=_parse_time(m.last_sign_in_at) if m else None,
             last_key_use_at=_parse_time(m.last_key_use_at) if m else None,
-            active_accounts=0)
+            active_accounts=0,
+            last_action_day=date.fromisoformat(m.last_action_day) if m and m.last_action_day else None)
     return out
 
 
@@ -253,18 +267,27 @@ def acted_between(agency_id: str, first: date, last: date) -> bool:
 
 
 def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True,
-             with_recent: bool = True, acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
+             with_recent: bool = True, with_accounts: bool = True,
+             acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
     """Each agency's row: its markers (BatchGetItem), and per agency in parallel its accounts (a
     Query); unless only "connected" is wanted, what it holds now (its open reports, a Query) and,
     ``with_recent``, its last 90 days of counters (a Query; the evaluation does without); with
-    ``acted``, whether it acted in those days (a Query)."""
+    ``acted``, whether it acted in those days (its last action day tells, unless that is after
+    them: then a Query of its day markers). ``with_accounts=False``: no accounts Query (``connected``
+    then says only whether a key was used; for who is silent, which does not depend on it)."""
 
     last = now.astimezone(ZoneInfo("Asia/Jayapura")).date()  # the latest local day anywhere
     first = now.astimezone(NATIONAL_ZONE).date() - timedelta(days=domain.MEDIAN_DAYS)
 
+    acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
+
     def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings, bool | None]:
-        accounts = active_accounts(agency["agency_id"])
-        did = acted_between(agency["agency_id"], *acted) if acted else None
+        accounts = active_accounts(agency["agency_id"]) if with_accounts else 0
+        did = None
+        if acted:
+            did = domain.acted_between(acts[agency["agency_id"]], *acted)
+            if did is None:
+                did = acted_between(agency["agency_id"], *acted)
         if not with_holdings:
             return accounts, domain.Holdings(), did
         held = domain.held_now(open_reports(agency["agency_id"]))
@@ -273,7 +296,6 @@ def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bo
                                  now.astimezone(_zone(agency)).date())
         return accounts, held, did
 
-    acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
     per_agency = _parallel(one, agencies)
     rows = []
     for a in agencies:
@@ -410,9 +432,9 @@ def connected_pct(scope: str, now: datetime | None = None) -> float | None:
         return cached[1]
     moment = now or clock.now()
     if kind == "national":
-        agencies = [_describe(m) for level in LEVELS for m in AgencyModel.level_index.query(level)]
+        agencies = [describe(m) for level in LEVELS for m in AgencyModel.level_index.query(level)]
     else:
-        agencies = [_describe(m) for m in AgencyModel.province_index.query(code)]
+        agencies = [describe(m) for m in AgencyModel.province_index.query(code)]
     value = domain.totals(rows_for(agencies, moment, with_holdings=False))["connected_pct"]
     _connected_cache[scope] = (time.monotonic(), value)
     return value

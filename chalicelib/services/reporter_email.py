@@ -44,6 +44,16 @@ def state_of(address: str) -> str | None:
         return None
 
 
+def suppressed(addresses: list[str]) -> set[str]:
+    """Which of ``addresses`` bounced for good or complained (one BatchGetItem): SES events suppress
+    every address we mail, an agency's as well as a reporter's."""
+    keys = {address_key(a): a for a in addresses}
+    if not keys:
+        return set()
+    return {keys[m.address_key] for m in AddressModel.batch_get(list(keys), attributes_to_get=["address_key", "state"])
+            if m.state == SUPPRESSED}
+
+
 def confirm_link(key: str, secret: str, lang: str = "id") -> str:
     token = base64.urlsafe_b64encode(bytes.fromhex(key)).decode().rstrip("=") + "." + secret
     return f"{get_settings().public_base_url}{CONFIRM_PATH}?token={token}" + ("&lang=en" if lang == "en" else "")

@@ -7,6 +7,7 @@ from typing import Any
 from chalicelib.adapters import clock
 from chalicelib.domain import identifiers, views
 from chalicelib.domain.complaint import Complaint
+from chalicelib.domain.names import Audience
 from chalicelib.errors import Forbidden, NotFound, Problem
 from chalicelib.observability import logger
 from chalicelib.services import attachments, store
@@ -40,13 +41,13 @@ def view(tracking_id: str, token: str | None = None) -> dict[str, Any]:
     complaint = load(tracking_id)
     now = clock.now()
     if authorize_reporter(complaint, token):
-        return attachments.with_links(views.reporter_view(complaint, now), complaint, "reporter")
-    return attachments.with_links(views.public_view(complaint, now), complaint, "public")
+        return attachments.with_links(views.reporter_view(complaint, now), complaint, Audience.REPORTER)
+    return attachments.with_links(views.public_view(complaint, now), complaint, Audience.PUBLIC)
 
 
 def timeline(tracking_id: str, token: str | None = None, details: bool = False) -> dict[str, Any]:
     complaint = load(tracking_id)
-    audience = "reporter" if authorize_reporter(complaint, token) else "public"
+    audience = Audience.REPORTER if authorize_reporter(complaint, token) else Audience.PUBLIC
     events = store.timeline(complaint.tracking_id)
     return {"tracking_id": complaint.tracking_id,
             "events": views.timeline_view(events, audience, complaint.confidential, details)}

@@ -140,8 +140,8 @@ def _notification_models(tracking_id: str, notices: Iterable[escalation.Notice],
     rows = []
     for seq, notice in enumerate(notices):
         rows.append(NotificationModel(
-            tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", channel="pending",
-            recipient=notice.recipient, kind=notice.kind, state=Delivery.PENDING, attempts=0,
+            tracking_id, f"{utc_key(now)}#{seq:02d}{secrets.token_hex(3)}", recipient=notice.recipient,
+            kind=notice.kind, state=Delivery.PENDING, attempts=0,
             created_at=iso(now), retry_pk="retry", next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
             payload={"subject": notice.subject, "text": notice.text, "facts": notice.facts},
         ))

@@ -25,6 +25,7 @@ from chalicelib.adapters import cognito
 from chalicelib.config import get_settings
 from chalicelib.domain import accounts
 from chalicelib.domain.complaint import Actor
+from chalicelib.domain.names import Role
 from chalicelib.errors import (
     Conflict,
     Forbidden,
@@ -66,7 +67,7 @@ def _cognito(error: Exception) -> Exception:
 
 
 def _check_role_fits(role: str, agency: AgencyModel) -> None:
-    if role == "national_admin" and agency.level != "national":
+    if role == Role.NATIONAL_ADMIN and agency.level != "national":
         raise ValidationFailed("bad agency", fields={"agency_id": "a national_admin belongs to the national agency"})
 
 

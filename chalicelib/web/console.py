@@ -14,11 +14,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain.complaint import STATUS_LABELS, Actor, Status
+from chalicelib.domain.names import STAFF_ROLES, VERIFIERS, Role
 from chalicelib.domain.reference import CATEGORIES
 from chalicelib.web import text
 from chalicelib.web.templating import render, translations
 
-ROLE_KEYS = {"national_admin": "role_national_admin", "coordinator": "role_coordinator", "officer": "role_officer"}
+ROLE_KEYS = {role: f"role_{role}" for role in STAFF_ROLES}  # the catalogs' role_national_admin, …
 # The fields of each action form, and the one that carries the note (SPEC §4: required for all but forward).
 NOTE_REQUIRED = {"forward": False, "reject": True, "return": True, "respond": True, "request_info": True,
                  "resolve": True}
@@ -60,15 +61,15 @@ def _nav(visit: Visit) -> list[tuple[str, str, str]]:
         return []
     items = [("nav_inbox", visit.link("staff"), "staff")]
     role = visit.actor.role
-    if role in ("coordinator", "national_admin"):
+    if role in VERIFIERS:
         items.append(("nav_queue", visit.link("staff/queue"), "staff/queue"))
     items.append(("nav_dashboard", visit.link("staff/dashboard"), "staff/dashboard"))
-    if role in ("coordinator", "national_admin"):  # SPEC §14
+    if role in VERIFIERS:  # SPEC §14
         items += [("nav_participation", visit.link("staff/participation"), "staff/participation"),
                   ("nav_evaluation", visit.link("staff/evaluation"), "staff/evaluation")]
-    if role in ("coordinator", "national_admin"):
+    if role in VERIFIERS:
         items.append(("nav_users", visit.link("staff/admin/users"), "staff/admin/users"))
-    if role == "national_admin":
+    if role == Role.NATIONAL_ADMIN:
         items += [("nav_agencies", visit.link("staff/admin/agencies"), "staff/admin/agencies"),
                   ("nav_rules", visit.link("staff/admin/rules"), "staff/admin/rules"),
                   ("nav_keys", visit.link("staff/admin/keys"), "staff/admin/keys")]
@@ -115,9 +116,9 @@ def empty_listing() -> Any:
 
 def roles_for(actor: Actor) -> list[str]:
     """The roles this account may give (a coordinator never makes a national admin)."""
-    if actor.role == "national_admin":
-        return ["officer", "coordinator", "national_admin"]
-    return ["officer", "coordinator"]
+    if actor.role == Role.NATIONAL_ADMIN:
+        return [Role.OFFICER, Role.COORDINATOR, Role.NATIONAL_ADMIN]
+    return [Role.OFFICER, Role.COORDINATOR]
 
 
 def province_options() -> list[tuple[str, str]]:

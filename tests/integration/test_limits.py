@@ -161,3 +161,25 @@ def test_filing_round_trips_with_every_limit_on(client, limited, at, dynamodb_ca
     assert response.status_code == 201
     assert dynamodb_calls.total <= 4, dynamodb_calls.counts
     assert dynamodb_calls.counts["Scan"] == 0
+
+
+def test_replies_from_the_page_without_javascript_count_against_the_same_limit(client, limited, at):
+    # Given a report, and at most one reply an hour from one address
+    receipt = body(file(client))
+    limited(replies_per_hour_per_address=1)
+    form = {"tracking_id": receipt["tracking_id"], "reporter_token": receipt["reporter_token"], "action": "reply"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def reply(message: str):
+        return client.http.post("/track", headers=headers, body=urlencode({**form, "message": message}))
+
+    # When the same address replies twice through the plain HTML form
+    assert reply("Tambahan foto.").status_code == 200
+    refused = reply("Tambahan lagi.")
+    # Then the second is refused with 429 and a Retry-After, on a page, and was not recorded
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Content-Type"].startswith("text/html")
+    events = body(client.http.get(f"/complaints/{receipt['tracking_id']}/timeline",
+                                  headers={"X-Reporter-Token": receipt["reporter_token"]}))["events"]
+    assert [e for e in events if "Tambahan lagi." in json.dumps(e)] == []
+    assert [e for e in events if "Tambahan foto." in json.dumps(e)] != []

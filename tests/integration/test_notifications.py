@@ -140,3 +140,29 @@ def test_a_dead_letter_can_be_redriven(client, staff, pump, receiver, clock_at):
     clock_at(datetime.now(UTC) + timedelta(minutes=1))
     notify.retry_due()
     assert NotificationModel.get(row.tracking_id, row.notification_id).state == "delivered"
+
+
+def test_notification_rows_store_no_channel_and_rows_written_with_one_still_deliver(client, pump, receiver):
+    from chalicelib.adapters.aws import client as aws
+    from chalicelib.models import NotificationModel
+    from chalicelib.services import notify
+
+    # Given a report forwarded to an agency, whose notifications were written and delivered
+    receipt = bandung_education_report(client)
+    pump.drain()
+    table = NotificationModel.Meta.table_name
+    items = aws("dynamodb").query(TableName=table, KeyConditionExpression="tracking_id = :t",
+                                  ExpressionAttributeValues={":t": {"S": receipt["tracking_id"]}})["Items"]
+    agency_rows = [item for item in items if item["recipient"]["S"] == f"agency:{DIKNAS_BDG}"]
+    # Then no row carries the never-read ``channel`` attribute
+    assert agency_rows and all("channel" not in item for item in items)
+    # Given a row as it was written before (with ``channel``), still pending
+    old = {**agency_rows[0], "notification_id": {"S": agency_rows[0]["notification_id"]["S"] + "-old"},
+           "channel": {"S": "pending"}, "state": {"S": "pending"}, "attempts": {"N": "0"},
+           "payload": {"S": json.dumps({**json.loads(agency_rows[0]["payload"]["S"]), "delivered": []})}}
+    aws("dynamodb").put_item(TableName=table, Item=old)
+    # When it is read and delivered, then the old attribute is ignored and the delivery happens
+    row = NotificationModel.get(receipt["tracking_id"], old["notification_id"]["S"])
+    assert notify.deliver(row) == "delivered"
+    after = NotificationModel.get(row.tracking_id, row.notification_id)
+    assert after.state == "delivered" and sorted(after.payload["delivered"]) == ["email", "webhook"]

@@ -322,22 +322,40 @@ def test_each_agency_costs_one_query_of_its_open_reports_and_one_of_90_days_of_c
             assert low >= "2027-02-01", low  # 3 May 2027 less 90 days: the read does not grow with history
 
 
-def test_the_evaluation_reads_what_agencies_hold_without_their_counters(client, units, clock_at, queries):
+def test_the_evaluation_reads_what_agencies_hold_and_asks_the_day_markers_only_when_it_must(client, pump, units,
+                                                                                          clock_at, queries):
     from collections import Counter
 
+    # Given Disdukcapil, which acted on 2 March 2027 (above), acts again on 3 May 2027; Dinas
+    # Perhubungan last acted in December 2026
     clock_at(datetime(2027, 5, 3, 9, 0, tzinfo=WITA))
+    respond(client, key("officer", BUSY), file_for(client, pump, BUSY))
     headers = key("coordinator", KALTARA)
-    queries.clear()
-    response = client.http.get("/agency/evaluation?month=2027-04", headers=headers)
-    assert response.status_code == 200, response.body
-    per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
-    # one Query of open reports, of accounts and of April's action markers per agency; the counters
-    # only for the scope's three months (this month, the month before, a year before)
+
+    def evaluate(month: str) -> tuple[dict, Counter]:
+        queries.clear()
+        response = client.http.get(f"/agency/evaluation?month={month}", headers=headers)
+        assert response.status_code == 200, response.body
+        return body(response), Counter((table, index) for operation, table, index, _ in queries
+                                       if operation == "Query")
+
+    # When the coordinator evaluates April: nobody acted in April
+    april, per_index = evaluate("2027-04")
+    assert april["participation"]["acted_in_month"] == 0
+    # Then each agency costs one Query of its open reports and one of its accounts; the counters are
+    # read for the scope's three months only, and the day markers only of Disdukcapil, the one
+    # agency whose last action (May) is after April and so cannot tell alone
     assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
     assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
-    assert per_index[("participation", None)] == KALTARA_AGENCIES
     assert per_index[("stats", None)] == 3
+    assert per_index[("participation", None)] == 1
     assert not [q for q in queries if q[0] == "Scan"]
+    # And March counts Disdukcapil (its markers say 2 March), December 2026 Dinas Perhubungan (its
+    # last action day says so without a Query)
+    march, per_index = evaluate("2027-03")
+    assert march["participation"]["acted_in_month"] == 1 and per_index[("participation", None)] == 1
+    december, _ = evaluate("2026-12")
+    assert december["participation"]["acted_in_month"] >= 1
 
 
 # --- the public number and the CSV ---------------------------------------------------------------
@@ -368,24 +386,68 @@ def test_the_csv_has_the_same_rows_as_the_page(client, units):
 
 # --- nudges --------------------------------------------------------------------------------------
 
-def test_a_silent_agencys_coordinator_is_told_once_a_week(client, pump, units, clock_at):
+def test_a_silent_agencys_coordinators_are_told_once_a_week_even_by_two_runs_at_once(client, pump, units, clock_at):
     from chalicelib.models import NotificationModel
     from chalicelib.services import nudges
 
     # Given Dinas Sosial holds a report filed on 1 April 2027 and nobody acts on it
     clock_at(datetime(2027, 4, 1, 9, 0, tzinfo=WITA))
     file_for(client, pump, SOCIAL, category="social_aid")
-    # When the Monday 07:00 WIB run comes, two weeks later (the hourly schedule; other hours do nothing)
+    # When the Monday 07:00 WIB run comes, two weeks later (the hourly schedule; other hours do nothing),
+    # twice at the same moment
     monday = datetime(2027, 4, 19, 7, 10, tzinfo=ZoneInfo("Asia/Jakarta"))
     assert nudges.run(monday.replace(hour=8)) == {"ran": False}
     clock_at(monday)
-    first = nudges.run(monday)
-    # Then Kota Tarakan's coordinator gets one message naming Dinas Sosial, in plain Indonesian
-    assert TARAKAN.agency_id in first["coordinators"]
-    row = NotificationModel.get(f"nudge:{TARAKAN.agency_id}", "2027-W16")
-    assert SOCIAL.agency_id in row.payload["silent"] and row.recipient == f"agency:{TARAKAN.agency_id}"
-    assert "Dinas Sosial Kota Tarakan (uji): 1 laporan menunggu tindak lanjut" in row.payload["text"]
-    assert row.payload["text"].count("/staff/participation?status=silent") == 1
-    # And a second run in the same hour sends nothing again
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda _: nudges.run(monday), range(2)))
+    # Then Kota Tarakan's coordinator (its parent) and Kalimantan Utara's (its province) each get
+    # exactly one message naming Dinas Sosial, in plain Indonesian
+    told = sorted(c for r in runs for c in r["coordinators"])
+    assert TARAKAN.agency_id in told and KALTARA.agency_id in told and len(told) == len(set(told))
+    assert sum(r["already_sent"] for r in runs) == len(told)
+    for coordinator in (TARAKAN, KALTARA):
+        rows = list(NotificationModel.query(f"nudge:{coordinator.agency_id}"))
+        assert [r.notification_id for r in rows] == ["2027-W16"]
+        row = rows[0]
+        assert SOCIAL.agency_id in row.payload["silent"] and row.recipient == f"agency:{coordinator.agency_id}"
+        assert "Dinas Sosial Kota Tarakan (uji): 1 laporan menunggu tindak lanjut" in row.payload["text"]
+        assert row.payload["text"].count("/staff/participation?status=silent") == 1
+    # And a later run in the same hour sends nothing again
     again = nudges.run(monday)
-    assert again["sent"] == 0 and again["already_sent"] == first["sent"]
+    assert again["sent"] == 0 and again["already_sent"] == len(told)
+
+
+def test_a_coordinator_on_the_daily_digest_reads_its_silent_agencies_there_not_weekly(client, staff, pump, units,
+                                                                                    clock_at):
+    from chalicelib.models import NotificationModel
+    from chalicelib.services import digest, notify, nudges
+
+    # Given Kota Tarakan chose the daily digest, and Dinas Sosial below it is still silent
+    changed = client.http.patch(f"/admin/agencies/{TARAKAN.agency_id}", headers=staff.national(),
+                                body=json.dumps({"notify": "daily"}))
+    assert changed.status_code == 200, changed.body
+    # When the next Monday's weekly run comes
+    monday = datetime(2027, 4, 26, 7, 5, tzinfo=ZoneInfo("Asia/Jakarta"))
+    clock_at(monday)
+    weekly = nudges.run(monday)
+    # Then the province's coordinator is told, Kota Tarakan's is not (its digest says it)
+    assert KALTARA.agency_id in weekly["coordinators"] and TARAKAN.agency_id not in weekly["coordinators"]
+    assert weekly["in_digest"] >= 1
+    assert [r.notification_id for r in NotificationModel.query(f"nudge:{TARAKAN.agency_id}")] == ["2027-W16"]
+    # When Kota Tarakan's digest is made at 07:00 WITA the next day
+    seven = datetime(2027, 4, 27, 7, 0, 20, tzinfo=WITA)
+    clock_at(seven)
+    outcome = {a["agency_id"]: a["outcome"] for a in digest.run(seven)["agencies"]}
+    assert outcome[TARAKAN.agency_id] == "sent"
+    # Then it has a section naming the silent agencies below it, in words, with the console link
+    row = NotificationModel.get(f"digest:{TARAKAN.agency_id}", "2027-04-27")
+    facts = row.payload["facts"]
+    assert SOCIAL.agency_id in [a["agency_id"] for a in facts["silent"]] and facts["counts"]["silent"] >= 1
+    message = notify.message_of(row)
+    assert "Instansi di bawah koordinasi Anda yang diam" in message.text
+    assert "Dinas Sosial Kota Tarakan (uji)" in message.text and "Dinas Sosial Kota Tarakan (uji)" in message.html
+    assert "laporan menunggu tindak lanjut" in message.text
+    assert message.text.count("/staff/participation?status=silent") == 1
+    # And a second run that hour sends no second digest
+    again = {a["agency_id"]: a["outcome"] for a in digest.run(seven)["agencies"]}
+    assert again[TARAKAN.agency_id] == "already_sent"

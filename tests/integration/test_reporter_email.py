@@ -106,3 +106,28 @@ def test_the_ses_events_function_takes_the_sns_message(client):
     client.lambda_.invoke("ses_events", event)
     # Then the address is on the suppression list
     assert reporter_email.state_of(address) == "suppressed"
+
+
+def test_an_agency_address_that_bounced_is_not_mailed_again(client, pump, outbox_path, staff):
+    from chalicelib.models import AgencyModel
+    from chalicelib.services import reporter_email
+
+    # Given Makassar's public-works office (where road reports go) reads two addresses, one bounced for good
+    working, bounced = "pengaduan@pu.makassarkota.go.id", "lama@pu.makassarkota.go.id"
+    AgencyModel("dinas-pupr-kota-makassar").update(actions=[AgencyModel.emails.set([bounced, working])])
+    reporter_email.handle_ses_notification({"eventType": "Bounce", "bounce": {
+        "bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": bounced}]}})
+    # When a report reaches the office
+    first = file_report(client)
+    pump.drain()
+    # Then the news goes to the working address only
+    assert [m for m in mails_to(outbox_path, working) if first["tracking_id"] in m["text"]]
+    assert mails_to(outbox_path, bounced) == []
+    # And when the other address bounces too, nothing is sent and the staff timeline says so
+    reporter_email.handle_ses_notification({"notificationType": "Complaint", "complaint": {
+        "complainedRecipients": [{"emailAddress": working}]}})
+    second = file_report(client, title="Lampu jalan padam di depan pasar")
+    pump.drain()
+    assert [m for m in mails_to(outbox_path, working) if second["tracking_id"] in m["text"]] == []
+    notes = [e["note"] or "" for e in staff_view(client, staff.national(), second["tracking_id"])["timeline"]]
+    assert any(n.startswith("email_suppressed → dinas-pupr-kota-makassar") for n in notes), notes

@@ -172,6 +172,21 @@ def test_moto_tables_and_queues_are_the_objects_isolation_copies():
     assert "last_purged_at" in inspect.getsource(SQSBackend.purge_queue)
 
 
+def test_moto_user_pools_and_bucket_keys_are_the_objects_isolation_resets():
+    # tests/isolation.py deep-copies `cognitoidp_backends[account][region].user_pools` (a dict of pools
+    # holding their users and groups) and deletes new objects found in `s3_backends[account]["aws"]
+    # .buckets[name].keys` through the backend's `delete_object(bucket, key)`.
+    from moto.cognitoidp.models import CognitoIdpUserPool, cognitoidp_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import S3Backend, s3_backends
+
+    assert isinstance(cognitoidp_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].user_pools, dict)
+    for attribute in ("self.users", "self.groups"):
+        assert attribute in inspect.getsource(CognitoIdpUserPool.__init__), attribute
+    assert isinstance(s3_backends[DEFAULT_ACCOUNT_ID]["aws"], S3Backend)
+    assert list(inspect.signature(S3Backend.delete_object).parameters)[:3] == ["self", "bucket_name", "key_name"]
+
+
 # --- the standard library ----------------------------------------------------------------------------
 
 def test_gettext_translations_keep_their_catalog_dictionary():

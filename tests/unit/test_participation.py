@@ -111,3 +111,47 @@ def test_the_categories_that_grew_largest_first():
                                         {"health": 1, "education": 8, "other": 3})
     assert [(g["category"], g["growth"]) for g in grown] == [("health", 4), ("education", 1)]
     assert grown[0]["explanation_en"] == "Health: 5 reports in October 2026, 4 more (400%) than in September 2026."
+
+
+def test_the_last_action_day_tells_whether_an_agency_acted_in_a_month_unless_it_is_later():
+    first, last = date(2027, 4, 1), date(2027, 4, 30)
+    assert participation.acted_between(Activity(), first, last) is False  # never acted
+    assert participation.acted_between(Activity(last_action_day=date(2027, 3, 31)), first, last) is False
+    assert participation.acted_between(Activity(last_action_day=date(2027, 4, 30)), first, last) is True
+    assert participation.acted_between(Activity(last_action_day=date(2027, 5, 1)), first, last) is None  # ask
+
+
+def test_a_silent_agency_is_told_to_its_parent_and_to_its_province_coordinator_once():
+    levels = {"kemenpanrb": "national", "pemprov-x": "province", "pemkot-y": "regency", "kementerian-z": "ministry"}
+
+    def agency(agency_id, *path):
+        return {"agency_id": agency_id, "parent_id": path[-1] if path else None, "path": [*path, agency_id]}
+
+    # an OPD of a city: the city's coordinator and the province's
+    assert participation.told_about(agency("dinas-y", "kemenpanrb", "pemprov-x", "pemkot-y"), levels) == (
+        "pemkot-y", "pemprov-x")
+    # a city, or an OPD of the province itself: the province's coordinator, once
+    assert participation.told_about(agency("pemkot-y", "kemenpanrb", "pemprov-x"), levels) == ("pemprov-x",)
+    assert participation.told_about(agency("dinas-x", "kemenpanrb", "pemprov-x"), levels) == ("pemprov-x",)
+    # a ministry's unit: its ministry; a province: the national admin; the national agency: nobody
+    assert participation.told_about(agency("unit-z", "kemenpanrb", "kementerian-z"), levels) == ("kementerian-z",)
+    assert participation.told_about(agency("pemprov-x", "kemenpanrb"), levels) == ("kemenpanrb",)
+    assert participation.told_about(agency("kemenpanrb"), levels) == ()
+
+
+def test_each_coordinator_gets_its_silent_agencies_once_in_attention_order():
+    agencies = [{"agency_id": "pemprov-x", "parent_id": "kemenpanrb", "level": "province",
+                 "path": ["kemenpanrb", "pemprov-x"]},
+                {"agency_id": "pemkot-y", "parent_id": "pemprov-x", "level": "regency",
+                 "path": ["kemenpanrb", "pemprov-x", "pemkot-y"]},
+                *({"agency_id": f"dinas-{n}", "parent_id": "pemkot-y", "level": "unit",
+                   "path": ["kemenpanrb", "pemprov-x", "pemkot-y", f"dinas-{n}"]} for n in "abc")]
+
+    def row(agency_id, silent, overdue=0):
+        return {"agency_id": agency_id, "name": agency_id, "connected": True, "silent": silent, "overdue": overdue}
+
+    rows = [row("pemprov-x", False), row("pemkot-y", False), row("dinas-a", True), row("dinas-b", True, overdue=3),
+            row("dinas-c", False)]
+    grouped = participation.silent_by_coordinator(agencies, rows)
+    assert {k: [r["agency_id"] for r in v] for k, v in grouped.items()} == {
+        "pemkot-y": ["dinas-b", "dinas-a"], "pemprov-x": ["dinas-b", "dinas-a"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -10,7 +11,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from chalicelib.adapters import clock, webhook
 from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
 from chalicelib.domain.reference import regions
-from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
 from chalicelib.services import directory, keys
 
@@ -175,7 +176,8 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         secret = webhook.new_secret()  # a webhook never goes out unsigned
         updates.append(AgencyModel.webhook_secret.set(secret))
     elif "webhook_url" in given and given["webhook_url"] is None:
-        updates.append(AgencyModel.webhook_secret.remove())
+        updates += [AgencyModel.webhook_secret.remove(), AgencyModel.webhook_previous_secret.remove(),
+                    AgencyModel.webhook_previous_until.remove()]
     if not updates:
         return directory.agency_to_dict(model)
     updates += [AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(clock.now().isoformat())]
@@ -188,25 +190,41 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
     return _shown_once(directory.agency_to_dict(model), secret)
 
 
-def rotate_webhook_secret(agency_id: str) -> dict[str, Any]:
-    """A new ``whsec_`` secret for the agency's webhook, shown in this answer only; the old one
-    stops signing at once (SPEC §11)."""
+def rotate_webhook_secret(agency_id: str, previous_valid_hours: str | None = None) -> dict[str, Any]:
+    """A new ``whsec_`` secret for the agency's webhook, shown in this answer only (SPEC §11).
+
+    The old one goes on signing beside it for ``previous_valid_hours`` (default 24, at most 72):
+    each delivery carries both signatures (Standard Webhooks' space-separated list), so the
+    receiver can switch to the new secret without losing a message. ``0`` stops the old one at
+    once, for a secret that leaked."""
+    hours = webhook.PREVIOUS_SECRET_HOURS
+    if previous_valid_hours not in (None, ""):
+        if not (previous_valid_hours.isdigit() and 0 <= int(previous_valid_hours) <= webhook.MAX_PREVIOUS_SECRET_HOURS):
+            raise ValidationFailed("previous_valid_hours is not valid", fields={"previous_valid_hours": Problem(
+                "whole_number_range", f"a whole number of hours, 0–{webhook.MAX_PREVIOUS_SECRET_HOURS}",
+                min=0, max=webhook.MAX_PREVIOUS_SECRET_HOURS)})
+        hours = int(previous_valid_hours)
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
         raise NotFound(f"no agency {agency_id}") from None
     if not model.webhook_url:
         raise Conflict("this agency has no webhook: set webhook_url first")
-    secret = webhook.new_secret()
+    secret, now = webhook.new_secret(), clock.now()
+    until = now + timedelta(hours=hours) if hours and webhook.is_secret(model.webhook_secret) else None
+    keep = ([AgencyModel.webhook_previous_secret.set(model.webhook_secret),
+             AgencyModel.webhook_previous_until.set(until.isoformat(timespec="seconds"))] if until else
+            [AgencyModel.webhook_previous_secret.remove(), AgencyModel.webhook_previous_until.remove()])
     try:
-        model.update(actions=[AgencyModel.webhook_secret.set(secret), AgencyModel.version.set(model.version + 1),
-                              AgencyModel.updated_at.set(clock.now().isoformat())],
+        model.update(actions=[AgencyModel.webhook_secret.set(secret), *keep,
+                              AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(now.isoformat())],
                      condition=AgencyModel.version == model.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise StaleVersion("the agency was changed by someone else; retry") from None
         raise
-    return {"agency_id": agency_id, "webhook_secret": secret}
+    return {"agency_id": agency_id, "webhook_secret": secret,
+            "previous_valid_until": until.isoformat(timespec="seconds") if until else None}
 
 
 def put_rule(data: Any) -> dict[str, Any]:

@@ -50,7 +50,8 @@ def agency_from_model(m: AgencyModel) -> Agency:
     return Agency(m.agency_id, m.name, m.level, m.parent_id, tuple(m.path),
                   province_code=m.province_code, regency_code=m.regency_code,
                   emails=tuple(m.emails or ()), webhook_url=m.webhook_url,
-                  webhook_secret=m.webhook_secret, notify=m.notify or "immediate")
+                  webhook_secret=m.webhook_secret, webhook_previous_secret=m.webhook_previous_secret,
+                  webhook_previous_until=m.webhook_previous_until, notify=m.notify or "immediate")
 
 
 def get_agency(agency_id: str) -> Agency:

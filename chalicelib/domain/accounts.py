@@ -129,9 +129,9 @@ def parse[T: BaseModel](model: type[T], data: Any) -> T:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
-                  for e in error.errors()}
-        raise ValidationFailed("the request is not valid", fields=fields) from None
+        from chalicelib.domain.bodies import pydantic_messages
+
+        raise ValidationFailed("the request is not valid", fields=pydantic_messages(error)) from None
 
 
 def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: str | None = None) -> None:

@@ -53,6 +53,13 @@ def field_messages(error: ValidationError, messages: Mapping[str, str] | None = 
     return fields
 
 
+def pydantic_messages(error: ValidationError) -> dict[str, str]:
+    """Pydantic's own English, one per field: what the staff-account and agency bodies
+    (domain/accounts.py, services/admin.py) have always answered. They carry no codes yet."""
+    return {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
+            for e in error.errors()}
+
+
 def parse[T: BaseModel](model: type[T], data: Any, summary: str, *, refuse_characters: bool = False,
                         cross: Mapping[str, str] | None = None) -> T:
     """``data`` as ``model``, or 422 ``summary`` naming every bad field: its declared fields in

@@ -9,16 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters import clock, webhook
+from chalicelib.domain import bodies
 from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
 from chalicelib.domain.reference import regions
 from chalicelib.errors import Conflict, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
 from chalicelib.services import directory, keys
-
-
-def _fields(error: ValidationError) -> dict[str, str]:
-    return {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
-            for e in error.errors()}
 
 
 class AgencyChanges(BaseModel):
@@ -121,7 +117,7 @@ def create_agency(data: Any) -> dict[str, Any]:
     try:
         new = NewAgency.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed("the agency is not valid", fields=_fields(error)) from None
+        raise ValidationFailed("the agency is not valid", fields=bodies.pydantic_messages(error)) from None
     try:
         parent = directory.get_agency(new.parent_id)
     except NotFound:
@@ -161,7 +157,7 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
     try:
         changes = AgencyChanges.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed("the changes are not valid", fields=_fields(error)) from None
+        raise ValidationFailed("the changes are not valid", fields=bodies.pydantic_messages(error)) from None
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
@@ -229,8 +225,6 @@ def rotate_webhook_secret(agency_id: str, previous_valid_hours: str | None = Non
 
 
 def put_rule(data: Any) -> dict[str, Any]:
-    from chalicelib.domain import bodies
-
     rule = bodies.routing_rule(data)
     region, category, agency_id = rule.region_code, rule.category, rule.agency_id
     try:
@@ -256,8 +250,6 @@ def delete_rule(region_code: str, category: str) -> None:
 
 
 def issue_key(data: Any) -> dict[str, Any]:
-    from chalicelib.domain import bodies
-
     request = bodies.key_request(data)
     return keys.issue(str(request.role), request.agency_id, label=request.label)
 

@@ -380,19 +380,39 @@ def report(actor: Actor, params: dict[str, str], now: datetime | None = None, *,
 
 
 def page(actor: Actor, params: dict[str, str], now: datetime | None = None) -> dict[str, Any]:
-    """``GET /agency/participation``: SPEC §14 shape, plus totals per level and per province."""
+    """``GET /agency/participation``: SPEC §14 shape, plus totals per level and per province.
+
+    The order and the totals need every agency's connected / silent / overdue: those are read for
+    the whole scope (accounts only where no key connects the agency). The columns that only show
+    (``active_accounts``, ``reports_30d``, the median) are read for the page's rows alone."""
     query = parse_query(params)
     fingerprint = _fingerprint(actor.role, actor.agency_id, query["status"], query["province_code"])
     offset = _decode_cursor(query["cursor"], fingerprint)
-    whole = report(actor, params, now)
+    now = now or clock.now()
+    whole = report(actor, params, now, with_recent=False, with_accounts=UNLESS_KEY)
     chosen = [r for r in whole["rows"] if domain.matches(r, query["status"])]
     end = offset + query["limit"]
     return {
         "totals": whole["totals"], "by_level": whole["by_level"], "by_province": whole["by_province"],
         "as_of": whole["as_of"],
-        "agencies": chosen[offset:end],
+        "agencies": _shown(chosen[offset:end], now),
         "next_cursor": _encode_cursor(end, fingerprint) if end < len(chosen) else None,
     }
+
+
+def _shown(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The page's rows with their accounts and their last 30 days (two Queries each, in parallel)."""
+    last = now.astimezone(ZoneInfo("Asia/Jayapura")).date()
+    first = now.astimezone(NATIONAL_ZONE).date() - timedelta(days=domain.MEDIAN_DAYS)
+
+    def more(row: dict[str, Any]) -> dict[str, Any]:
+        today = now.astimezone(_zone(row)).date()
+        figures = domain.recent(domain.Holdings(), recent_days(row["agency_id"], first, last), today)
+        return {**row, "active_accounts": active_accounts(row["agency_id"]), "reports_30d": figures.reports_30d,
+                "median_first_response_hours": figures.median_first_response_hours}
+
+    completed = _parallel(more, rows)
+    return [completed[r["agency_id"]] for r in rows]
 
 
 def csv_text(actor: Actor, params: dict[str, str], now: datetime | None = None) -> tuple[str, int]:

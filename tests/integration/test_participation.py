@@ -317,23 +317,27 @@ def queries(monkeypatch):
     return recorded
 
 
-def test_each_agency_costs_one_query_of_its_open_reports_and_one_of_30_days_of_counters(client, units, clock_at,
-                                                                                        queries):
+def test_each_agency_costs_one_query_of_its_open_reports_and_a_page_row_its_30_days_of_counters(client, units,
+                                                                                              clock_at, queries):
     from collections import Counter
 
     # Given the province coordinator of Kalimantan Utara (10 agencies), whatever their history
     clock_at(datetime(2027, 5, 3, 9, 0, tzinfo=WITA))
     headers = key("coordinator", KALTARA)
-    queries.clear()
-    # When it reads participation
-    participation(client, headers, "?limit=500")
-    # Then each agency costs one Query of its open reports (the open-index, three attributes), one of
-    # its accounts and one of its counters of the last 30 days only; nothing is scanned
-    per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
-    assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
-    assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
-    assert per_index[("stats", None)] == KALTARA_AGENCIES
-    assert not [q for q in queries if q[0] == "Scan"]
+    keyless = sum(1 for r in participation(client, headers, "?limit=500")["agencies"] if not r["keys_used_30d"])
+    for limit in (500, 2):
+        queries.clear()
+        # When it reads a page of participation
+        shown = len(participation(client, headers, f"?limit={limit}")["agencies"])
+        # Then each agency of the scope costs one Query of its open reports (the open-index, three
+        # attributes) and, when no key connects it, one of its accounts (the order and the totals
+        # need them); each row on the page one of its accounts and one of its counters of the last
+        # 30 days only; nothing is scanned
+        per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
+        assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
+        assert per_index[("users", "agency-index")] == keyless + shown
+        assert per_index[("stats", None)] == shown == min(limit, KALTARA_AGENCIES)
+        assert not [q for q in queries if q[0] == "Scan"]
     for operation, table, index, params in queries:
         if index == "open-index":  # only the attributes asked for, not the whole report
             projected = {params["ExpressionAttributeNames"][name.strip()]

@@ -24,8 +24,8 @@ from chalicelib.domain.complaint import STAFF_ACTIONS, Status
 from chalicelib.domain.names import Audience, Role
 from chalicelib.domain.reference import CATEGORY_CODES, LAT_MAX, LAT_MIN, LON_MAX, LON_MIN, regions
 from chalicelib.domain.submission import MAX_ATTACHMENTS, Submission
+from chalicelib.domain.uploads import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.admin import AgencyChanges, NewAgency
-from chalicelib.services.attachments import CONTENT_TYPES, MAX_BYTES
 from chalicelib.services.submit import MAX_IDEMPOTENCY_KEY
 
 StatusCode = Literal[tuple(s.value for s in Status)]  # type: ignore[valid-type]
@@ -300,10 +300,12 @@ class AgencySaved(AgencyEntry):
 
 
 class WebhookSecret(Answer):
-    """A new ``whsec_`` secret: shown in this answer only."""
+    """A new ``whsec_`` secret: shown in this answer only. The old one signs beside it until
+    ``previous_valid_until`` (null: it stopped at once)."""
 
     agency_id: str
     webhook_secret: str
+    previous_valid_until: str | None
 
 
 class Agencies(Answer):
@@ -889,8 +891,11 @@ def _operations() -> dict[str, Any]:
                        body="AgencyChanges", params=(AGENCY_ID,), **admin),
         },
         "/admin/agencies/{agency_id}/webhook-secret": {
-            "post": _op("A new webhook secret (whsec_…), shown once; the old one stops signing.",
-                        _responses(201, "WebhookSecret", (404, 409, *staff_errors)), params=(AGENCY_ID,), **admin),
+            "post": _op("A new webhook secret (whsec_…), shown once; the old one goes on signing beside it for "
+                        "previous_valid_hours (default 24; 0 stops it at once, for a secret that leaked).",
+                        _responses(201, "WebhookSecret", (404, 409, 422, *staff_errors)),
+                        params=(AGENCY_ID, _param("previous_valid_hours", type="integer", minimum=0, maximum=72)),
+                        **admin),
         },
         "/admin/routing-rules": {
             "get": _op("The routing rules of a region.", _responses(200, "RoutingRules", (422, *staff_errors)),

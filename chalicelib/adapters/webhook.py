@@ -36,6 +36,8 @@ TIMEOUT_SECONDS = 5.0
 MAX_ANSWER_BYTES = 64 * 1024
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
+PREVIOUS_SECRET_HOURS = 24  # after a rotation the old secret signs too for a day, unless told otherwise
+MAX_PREVIOUS_SECRET_HOURS = 72
 USER_AGENT = "SP4N-LAPOR-webhook/2"
 
 
@@ -122,13 +124,17 @@ def check(url: str) -> Target:
     return Target(parts.scheme, host, port, path, addresses[0])
 
 
-def signed_headers(secret: str, message_id: str, body: bytes, now: datetime | None = None) -> dict[str, str]:
+def signed_headers(secret: str, message_id: str, body: bytes, now: datetime | None = None,
+                   previous: str | None = None) -> dict[str, str]:
+    """Standard Webhooks headers; with ``previous`` (a rotation's overlap) the signature list holds
+    one signature per secret, space-separated, and a receiver accepts the message if any matches."""
     from standardwebhooks.webhooks import Webhook
 
     moment = (now or datetime.now(UTC)).replace(microsecond=0)
-    signature = Webhook(secret).sign(msg_id=message_id, timestamp=moment, data=body.decode("utf-8"))
+    signatures = [Webhook(s).sign(msg_id=message_id, timestamp=moment, data=body.decode("utf-8"))
+                  for s in (secret, previous) if s]
     return {"webhook-id": message_id, "webhook-timestamp": str(int(moment.timestamp())),
-            "webhook-signature": signature}
+            "webhook-signature": " ".join(signatures)}
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
@@ -179,8 +185,9 @@ def _exchange(target: Target, body: bytes, headers: dict[str, str]) -> Delivery:
 
 
 def post(url: str, secret: str | None, payload: dict[str, Any], *, tracking_id: str, recipient: str,
-         message_id: str) -> Delivery:
-    """One signed delivery; ``WebhookFailed`` unless the answer is 2xx."""
+         message_id: str, previous_secret: str | None = None) -> Delivery:
+    """One signed delivery (by the old secret too while a rotation's overlap lasts: ``previous_secret``);
+    ``WebhookFailed`` unless the answer is 2xx."""
     if not is_secret(secret):
         raise WebhookFailed("no webhook secret: rotate it (POST /admin/agencies/{id}/webhook-secret)")
     try:
@@ -189,7 +196,8 @@ def post(url: str, secret: str | None, payload: dict[str, Any], *, tracking_id: 
         raise WebhookFailed(f"refused: {error}") from None
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
     headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT,
-               **signed_headers(secret, message_id, body)}
+               **signed_headers(secret, message_id, body,
+                                previous=previous_secret if is_secret(previous_secret) else None)}
     try:
         delivery = _exchange(target, body, headers)
     except (OSError, http.client.HTTPException, TimeoutError) as error:

@@ -16,7 +16,7 @@ from chalicelib.domain import names
 from chalicelib.domain.agencies import SLUG
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.names import STAFF_ROLES
-from chalicelib.errors import Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import Forbidden, NotFound, Problem, ValidationFailed
 
 ROLES = STAFF_ROLES
 # The plain strings (not the enum members): pydantic names them in its message as it always did.
@@ -112,7 +112,7 @@ USER_ID = re.compile(r"^[A-Za-z0-9_\-]{1,128}$")  # Cognito's ``sub`` (a UUID)
 
 def check_user_id(user_id: str) -> str:
     if not USER_ID.match(user_id or ""):
-        raise NotFound("no such account")
+        raise NotFound(Problem("no_account", "no such account"))
     return user_id
 
 
@@ -129,9 +129,9 @@ def parse[T: BaseModel](model: type[T], data: Any) -> T:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
-                  for e in error.errors()}
-        raise ValidationFailed("the request is not valid", fields=fields) from None
+        from chalicelib.domain.bodies import pydantic_messages
+
+        raise ValidationFailed("the request is not valid", fields=pydantic_messages(error)) from None
 
 
 def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: str | None = None) -> None:
@@ -139,8 +139,9 @@ def check_manages(actor: Actor, agency_path: tuple[str, ...] | list[str], role: 
     if actor.role == names.Role.NATIONAL_ADMIN:
         return
     if actor.role != names.Role.COORDINATOR:
-        raise Forbidden("only a coordinator or the national admin manages accounts")
+        raise Forbidden(Problem("accounts_roles", "only a coordinator or the national admin manages accounts"))
     if actor.agency_id not in agency_path:
-        raise Forbidden("you manage the accounts of your own agency and the agencies below it")
+        raise Forbidden(Problem("accounts_outside_scope",
+                                "you manage the accounts of your own agency and the agencies below it"))
     if role == names.Role.NATIONAL_ADMIN:
-        raise Forbidden("only the national admin can make a national admin")
+        raise Forbidden(Problem("national_admin_only", "only the national admin can make a national admin"))

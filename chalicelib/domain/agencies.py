@@ -47,6 +47,8 @@ class Agency:
     emails: tuple[str, ...] = ()
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
+    webhook_previous_secret: str | None = field(default=None, repr=False)
+    webhook_previous_until: str | None = None  # ISO time: the old secret signs too until then
     notify: str = "immediate"  # immediate | daily (SPEC §13)
 
     def target(self) -> Target:

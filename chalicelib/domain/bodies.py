@@ -14,13 +14,14 @@ this module inside their functions or through ``chalicelib.lazy``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator, model_validator
 
-from chalicelib.domain import characters
+from chalicelib.domain import characters, uploads
 from chalicelib.domain.agencies import SLUG
-from chalicelib.domain.complaint import STAFF_ACTIONS
+from chalicelib.domain.complaint import RATING, STAFF_ACTIONS
+from chalicelib.domain.reference import CATEGORY_CODES, regions
 from chalicelib.errors import Problem, ValidationFailed
 
 REQUIRED = Problem("required", "required")
@@ -52,10 +53,19 @@ def field_messages(error: ValidationError, messages: Mapping[str, str] | None = 
     return fields
 
 
-def parse[T: BaseModel](model: type[T], data: Any, summary: str, *, refuse_characters: bool = False) -> T:
+def pydantic_messages(error: ValidationError) -> dict[str, str]:
+    """Pydantic's own English, one per field: what the staff-account and agency bodies
+    (domain/accounts.py, services/admin.py) have always answered. They carry no codes yet."""
+    return {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
+            for e in error.errors()}
+
+
+def parse[T: BaseModel](model: type[T], data: Any, summary: str, *, refuse_characters: bool = False,
+                        cross: Mapping[str, str] | None = None) -> T:
     """``data`` as ``model``, or 422 ``summary`` naming every bad field: its declared fields in
-    their order, then unknown ones by name; with ``refuse_characters``, a field holding a control
-    or invisible character says so instead (SPEC §11 "Text")."""
+    their order, then unknown ones by name; then ``cross``, the rules between fields checked on the
+    raw data so they are reported with the rest; with ``refuse_characters``, a field holding a
+    control or invisible character says so instead (SPEC §11 "Text")."""
     if not isinstance(data, dict):
         raise ValidationFailed("the body must be a JSON object", fields={"body": OBJECT})
     fields: dict[str, str] = {}
@@ -66,6 +76,7 @@ def parse[T: BaseModel](model: type[T], data: Any, summary: str, *, refuse_chara
         found = field_messages(error, getattr(model, "MESSAGES", None))
         declared = [name for name in model.model_fields if name in found]
         fields = {name: found[name] for name in [*declared, *sorted(set(found) - set(declared))]}
+    fields.update(cross or {})
     if refuse_characters:
         fields.update(characters.refused_fields(data))
     if fields or parsed is None:
@@ -109,6 +120,188 @@ class StaffAction(BaseModel):
 
 def staff_action(data: Any) -> StaffAction:
     return parse(StaffAction, data, "the action is not valid", refuse_characters=True)
+
+
+# -- the reporter's reply and feedback (SPEC §4, §7), with their token ----------------------------
+
+class Reply(BaseModel):
+    """A reply (``POST /complaints/{id}/replies``); ``note`` is an older name of ``message``. With a
+    ``reply_key`` (the Idempotency-Key header, or the page's hidden field) it is recorded once."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    message: str
+    reply_key: str | None = Field(default=None, min_length=8, max_length=128)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "message" not in data and "note" in data:
+            return {**data, "message": data["note"]}
+        return data
+
+
+def reply(data: dict[str, Any], reply_key: str | None = None) -> Reply:
+    """The reply, or 422: without a message, that first; else a reply key of the wrong size."""
+    try:
+        return Reply.model_validate({**data, "reply_key": reply_key or data.get("reply_key")})
+    except ValidationError as error:
+        fields = field_messages(error)
+    if "message" in fields:
+        raise ValidationFailed("a message is required", fields={"message": REQUIRED})
+    raise ValidationFailed("bad reply key", fields={"reply_key": "8–128 characters"})
+
+
+MAX_COMMENT = 2000
+
+
+class Feedback(BaseModel):
+    """Accept the resolution or reopen the report (``POST /complaints/{id}/feedback``)."""
+
+    model_config = ConfigDict(extra="ignore")
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "decision": Problem("decision", "must be accept or reopen"),
+        "rating": RATING,
+        "comment": Problem("max_length", f"must be text of at most {MAX_COMMENT} characters", max=MAX_COMMENT),
+    }
+
+    decision: Literal["accept", "reopen"]
+    rating: StrictInt | None = Field(default=None, ge=1, le=5)
+    comment: str = Field(default="", max_length=MAX_COMMENT)
+
+    @field_validator("comment", mode="before")
+    @classmethod
+    def _none_is_empty(cls, v: Any) -> Any:
+        return v or ""
+
+
+def feedback(data: dict[str, Any]) -> Feedback:
+    comment = data.get("comment") or ""
+    cross = {}
+    if data.get("decision") == "reopen" and isinstance(comment, str) and not comment.strip():
+        cross["comment"] = Problem("reason_required", "a reason is required to reopen")
+    return parse(Feedback, data, "some fields are not valid", cross=cross)
+
+
+# -- an upload request (SPEC §7 ``POST /attachments``, §11) ----------------------------------------
+
+class UploadRequest(BaseModel):
+    """What the browser will upload: the answer is a presigned POST for exactly this type and size.
+    ``content_type`` comes out as its media type alone, in lower case."""
+
+    model_config = ConfigDict(extra="ignore")
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "filename": REQUIRED, "content_type": uploads.TYPE_MESSAGE, "size": uploads.SIZE_NUMBER_MESSAGE}
+
+    filename: str
+    content_type: str
+    size: StrictInt
+
+    @field_validator("filename")
+    @classmethod
+    def _filename(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError(REQUIRED)
+        if len(v.strip()) > uploads.MAX_FILENAME or any(ord(ch) < 32 for ch in v):
+            raise ValueError(uploads.FILENAME_MESSAGE)
+        return v
+
+    @field_validator("content_type")
+    @classmethod
+    def _media_type(cls, v: str) -> str:
+        media_type = v.split(";")[0].strip().lower()
+        if media_type not in uploads.CONTENT_TYPES:
+            raise ValueError(uploads.TYPE_MESSAGE)
+        return media_type
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, v: int) -> int:
+        if v < 1:
+            raise ValueError(uploads.SIZE_NUMBER_MESSAGE)
+        if v > uploads.MAX_BYTES:
+            raise ValueError(uploads.SIZE_MESSAGE)
+        return v
+
+
+def upload_request(data: Any) -> UploadRequest:
+    return parse(UploadRequest, data, "this file cannot be attached")
+
+
+# -- the national admin's routing rules and API keys (SPEC §7 ``/admin/…``) --------------------------
+
+class RoutingRule(BaseModel):
+    """Reports of ``category`` in ``region_code`` (a province or a regency/city) go to ``agency_id``."""
+
+    model_config = ConfigDict(extra="ignore")
+    MESSAGES: ClassVar[dict[str, str]] = {
+        "region_code": "a province (73) or regency/city (73.71) code",
+        "category": "unknown category: see GET /categories",
+        "agency_id": UNKNOWN_AGENCY,
+    }
+
+    region_code: str
+    category: str
+    agency_id: str
+
+    @field_validator("region_code")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if v not in regions().provinces and v not in regions().regencies:
+            raise ValueError(cls.MESSAGES["region_code"])
+        return v
+
+    @field_validator("category")
+    @classmethod
+    def _category(cls, v: str) -> str:
+        if v not in CATEGORY_CODES:
+            raise ValueError(cls.MESSAGES["category"])
+        return v
+
+    @field_validator("agency_id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError(UNKNOWN_AGENCY)
+        return v
+
+
+def _an_object(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
+    return data
+
+
+def routing_rule(data: Any) -> RoutingRule:
+    return parse(RoutingRule, _an_object(data), "the rule is not valid")
+
+
+class KeyRequest(BaseModel):
+    """An API key for ``role`` at ``agency_id``; whether the role may have one is ``keys.issue``'s rule."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Any = None
+    agency_id: str
+    label: str | None = Field(default=None, max_length=100)
+
+    @field_validator("agency_id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError(UNKNOWN_AGENCY)
+        return v
+
+
+def key_request(data: Any) -> KeyRequest:
+    """The request, or 422 for its first bad field: the label, then the agency."""
+    try:
+        return KeyRequest.model_validate(_an_object(data))
+    except ValidationError as error:
+        fields = field_messages(error)
+    if "label" in fields:
+        raise ValidationFailed("bad label", fields={"label": "text of at most 100 characters"})
+    raise ValidationFailed(UNKNOWN_AGENCY, fields={"agency_id": UNKNOWN_AGENCY})
 
 
 # -- form posts: ``application/x-www-form-urlencoded``, every field a list of strings -----------------

@@ -237,7 +237,7 @@ def _forward(c: Complaint, r: Request) -> Result:
     if r.target is None:
         raise ValidationFailed("agency_id is required", fields={"agency_id": "required for forward"})
     if r.target.agency_id == c.agency_id and c.status == Status.FORWARDED:
-        raise InvalidTransition("the report is already with that agency")
+        raise InvalidTransition(Problem("already_with_agency", "the report is already with that agency"))
     return forward(c, r.target, r.now, r.limits, actor=r.actor, note=(r.note or "").strip())
 
 
@@ -250,7 +250,7 @@ def _return(c: Complaint, r: Request) -> Result:
     """Bukan wewenang: back to a verification queue (``returns_destination`` picks which)."""
     text = _require_note(r.note, "a reason")
     if r.return_queue is None:
-        raise InvalidTransition("no queue to return the report to")
+        raise InvalidTransition(Problem("no_return_queue", "no queue to return the report to"))
     queue = r.return_queue
     deadlines = {k: v for k, v in c.deadlines.items() if k == "resolution"}
     deadlines["verification"] = clock.verification_deadline(r.now, c.province_code, r.limits)
@@ -366,9 +366,9 @@ def check_permission(actor: Actor, complaint: Complaint, action: str) -> None:
     if rule is None:
         raise ValidationFailed("unknown action", fields={"action": f"must be one of: {', '.join(STAFF_ACTIONS)}"})
     if not in_scope(actor, complaint):
-        raise Forbidden("this report is outside your scope")
+        raise Forbidden(Problem("report_outside_scope", "this report is outside your scope"))
     if rule.roles is not None and actor.role not in rule.roles:
-        raise Forbidden(f"only a coordinator or the national admin can {action}")
+        raise Forbidden(Problem("action_roles", f"only a coordinator or the national admin can {action}"))
 
 
 def apply_action(
@@ -419,6 +419,7 @@ def pause(c: Complaint, now: datetime, limits: clock.Limits) -> Complaint:
 
 
 REPLY_KEYS_KEPT = 20
+RATING = Problem("rating", "must be a whole number from 1 to 5")  # the reporter's rating of a resolution
 
 
 def reporter_reply(c: Complaint, now: datetime, note: str | None,

@@ -47,7 +47,8 @@ def update_agency(agency_id: str):
 def rotate_webhook_secret(agency_id: str):
     _admin()
     http.raw_body(bp.current_request)  # no body is needed; an oversized one is still 413
-    return http.respond(admin.rotate_webhook_secret(agency_id), 201)
+    hours = http.query(bp.current_request).get("previous_valid_hours")
+    return http.respond(admin.rotate_webhook_secret(agency_id, hours), 201)
 
 
 @bp.route("/admin/routing-rules", methods=["GET"])

@@ -22,7 +22,7 @@ from chalice.app import Request
 from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.names import STAFF_ROLES
-from chalicelib.errors import CsrfFailed, DomainError, Forbidden, Unauthorized, transient_code, unavailable
+from chalicelib.errors import CsrfFailed, DomainError, Forbidden, Problem, Unauthorized, transient_code, unavailable
 from chalicelib.lazy import lazy
 
 keys = lazy("chalicelib.services.keys")
@@ -30,7 +30,7 @@ sessions = lazy("chalicelib.services.sessions")
 SESSION_COOKIE = "__Host-lapor-staff"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SIGN_IN = "sign in, or send Authorization: Bearer <api-key>"
+SIGN_IN = Problem("sign_in_required", "sign in, or send Authorization: Bearer <api-key>")
 
 
 def cookie(request: Request, name: str = SESSION_COOKIE) -> str | None:
@@ -86,7 +86,7 @@ def current_staff(request: Request, roles: tuple[str, ...] = STAFF_ROLES, *,
             raise unavailable() from error
         raise
     if actor.role not in roles:
-        raise Forbidden(f"a {actor.role} cannot use this endpoint")
+        raise Forbidden(Problem("role_not_allowed", f"a {actor.role} cannot use this endpoint"))
     return actor, session
 
 

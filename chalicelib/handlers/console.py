@@ -10,7 +10,9 @@ The use cases are the API's own (``services/``); ``web/console.py`` composes the
 from __future__ import annotations
 
 import functools
+import hmac
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -136,11 +138,41 @@ def _next_page(value: str | None) -> str:
     return "staff"
 
 
+# Sign-in forms carry a token that must equal this cookie's, set when the sign-in page was shown
+# (SameSite=Strict: another site's page cannot read it, and a post from there does not send it).
+# Without it a page elsewhere could post the attacker's own password and, with the challenge session
+# the attacker got for it, their TOTP code, and sign the visitor in as the attacker (login CSRF).
+LOGIN_COOKIE = "__Host-lapor-login"
+LOGIN_COOKIE_SECONDS = 3600
+
+
+def _login_token() -> tuple[str, dict[str, str]]:
+    """The visitor's sign-in token (kept when they have one) and the header that sets it."""
+    token = cookie(bp.current_request, LOGIN_COOKIE)
+    if not token or not re.fullmatch(r"[A-Za-z0-9_-]{32}", token):
+        token = secrets.token_urlsafe(24)
+    return token, {"Set-Cookie": f"{LOGIN_COOKIE}={token}; Path=/; Max-Age={LOGIN_COOKIE_SECONDS}; "
+                                 "Secure; HttpOnly; SameSite=Strict"}
+
+
+def _login_form_page(visit, status: int, next_page: str, errors: dict[str, str], email: str = "") -> Response:
+    token, header = _login_token()
+    response = _page(visit, "console/login.html", status, next_page=next_page, errors=errors, email=email,
+                     login_token=token)
+    response.headers.update(header)
+    return response
+
+
+def _login_token_matches(form: dict[str, str]) -> bool:
+    expected = cookie(bp.current_request, LOGIN_COOKIE)
+    return bool(expected) and hmac.compare_digest(form.get("login_token", "").encode(), expected.encode())
+
+
 @bp.route("/staff/login", methods=["GET"])
 @console_page
 def login_page():
     visit = _visit(roles=None)
-    return _page(visit, "console/login.html", next_page=visit.params.get("next", ""), errors={}, email="")
+    return _login_form_page(visit, 200, visit.params.get("next", ""), {})
 
 
 def _signed_in(visit, result, next_page: str) -> Response:
@@ -157,7 +189,7 @@ def _challenge_page(visit, challenge, next_page: str, errors: dict[str, str] | N
     if challenge.challenge == "MFA_SETUP" and challenge.otpauth_uri:
         qr = pages.qr_svg(challenge.otpauth_uri)
     return _page(visit, "console/challenge.html", status, challenge=challenge, next_page=next_page, qr=qr,
-                 errors=errors or {})
+                 errors=errors or {}, login_token=cookie(bp.current_request, LOGIN_COOKIE) or "")
 
 
 @bp.route("/staff/login", methods=["POST"], content_types=http.ANY)
@@ -167,6 +199,8 @@ def login():
     visit = _visit(form, roles=None)
     next_page = form.get("next", "")
     email, password = form.get("email", "").strip(), form.get("password", "")
+    if not _login_token_matches(form):
+        return _login_form_page(visit, 403, next_page, {"form": _say(visit, "login_form_expired")}, email)
     errors = {}
     if not email:
         errors["email"] = "required"
@@ -180,9 +214,8 @@ def login():
         except DomainError as error:
             errors["form"] = error.message
     if errors:
-        return _page(visit, "console/login.html", 401 if "password" in errors else 422, next_page=next_page,
-                     errors=pages.field_messages(visit.lang, {k: _say(visit, v) for k, v in errors.items()}),
-                     email=email)
+        return _login_form_page(visit, 401 if "password" in errors else 422, next_page,
+                                pages.field_messages(visit.lang, {k: _say(visit, v) for k, v in errors.items()}), email)
     if isinstance(result, sessions.StaffSession):
         return _signed_in(visit, result, next_page)
     return _challenge_page(visit, result, next_page)
@@ -199,6 +232,8 @@ def login_challenge():
     visit = _visit(form, roles=None)
     next_page = form.get("next", "")
     name = form.get("challenge", "")
+    if not _login_token_matches(form):
+        return _login_form_page(visit, 403, next_page, {"form": _say(visit, "login_form_expired")})
     shown = sessions.Challenge(name, form.get("challenge_session", ""), form.get("secret_code") or None,
                                form.get("otpauth_uri") or None)
     errors: dict[str, str] = {}
@@ -215,9 +250,9 @@ def login_challenge():
         except ValidationFailed as error:
             errors.update(pages.field_messages(visit.lang, {k: _say(visit, v) for k, v in error.fields.items()}))
         except Unauthorized as error:
-            return _page(visit, "console/login.html", 401, next_page=next_page, email="",
-                         errors={"form": _say(visit, "sign_in_again") if "sign in again" in error.message
-                                 else error.message})
+            return _login_form_page(visit, 401, next_page, {
+                "form": _say(visit, "sign_in_again") if "sign in again" in error.message
+                else pages.field_messages(visit.lang, {"m": error.message})["m"]})
     if errors:
         return _challenge_page(visit, shown, next_page, errors, 422)
     if isinstance(result, sessions.StaffSession):
@@ -505,5 +540,6 @@ def rules_action():
     except ValidationFailed as error:
         return _rules_page(visit, region, 422, values=form, errors=pages.field_messages(visit.lang, error.fields))
     except NotFound as error:
-        return _rules_page(visit, region, 404, errors={"form": error.message})
+        return _rules_page(visit, region, 404, errors={"form": pages.field_messages(visit.lang,
+                                                                                    {"m": error.message})["m"]})
     return _redirect(visit.link("staff/admin/rules", region=region, saved=form.get("operation") or "put"))

@@ -55,6 +55,6 @@ def statistics_page():
         found, status = places.map_figures(None, None, None, None), 422
         errors = " ".join(text.server_message(lang, message) for message in error.fields.values())
     sort = statistics.parse_sort(params.get("sort"), found["metric"])
-    response = http.html(statistics.page(lang, found, places.map_svg(found), sort, errors), status)
+    response = http.html(statistics.page(lang, found, places.map_svg(found, lang), sort, errors), status)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

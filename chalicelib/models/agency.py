@@ -54,6 +54,9 @@ class AgencyModel(Model):
     emails = ListAttribute(of=UnicodeAttribute, null=True)
     webhook_url = UnicodeAttribute(null=True)
     webhook_secret = UnicodeAttribute(null=True)
+    # After a rotation the old secret also signs until this time, so receivers can switch over.
+    webhook_previous_secret = UnicodeAttribute(null=True)
+    webhook_previous_until = UnicodeAttribute(null=True)
     # immediate (one e-mail per event; the default) | daily (one digest at 07:00 local time)
     notify = UnicodeAttribute(null=True)
     digest_zone = UnicodeAttribute(null=True)  # set only when notify is daily: the digest-index key

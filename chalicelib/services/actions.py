@@ -39,7 +39,8 @@ def _target(actor: Actor, agency: Agency | None) -> agencies.Target:
     if agency is None:
         raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
     if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in agency.path:
-        raise Forbidden("you can only forward to your own agency or an agency below it")
+        raise Forbidden(Problem("forward_outside_scope",
+                                "you can only forward to your own agency or an agency below it"))
     return agency.target()
 
 
@@ -103,7 +104,7 @@ def act(actor: Actor, tracking_id: str, data: dict[str, Any], *, expected_versio
 def staff_view(actor: Actor, tracking_id: str) -> dict[str, Any]:
     complaint = reports.load(tracking_id)
     if not in_scope(actor, complaint):
-        raise Forbidden("this report is outside your scope")
+        raise Forbidden(Problem("report_outside_scope", "this report is outside your scope"))
     view = attachments.with_links(views.staff_view(complaint, clock.now()), complaint, Audience.STAFF)
     events = store.timeline(complaint.tracking_id)
     view["timeline"] = views.timeline_view(events, Audience.STAFF, complaint.confidential)

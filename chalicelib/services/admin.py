@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.adapters import clock, webhook
+from chalicelib.domain import bodies
 from chalicelib.domain.agencies import LEVELS, NOTIFY_DAILY, NOTIFY_IMMEDIATE, PARENT_LEVELS, SLUG, time_zone
-from chalicelib.domain.reference import CATEGORY_CODES, regions
-from chalicelib.errors import Conflict, NotFound, StaleVersion, ValidationFailed
+from chalicelib.domain.reference import regions
+from chalicelib.errors import Conflict, NotFound, Problem, StaleVersion, ValidationFailed
 from chalicelib.models import AgencyModel, ApiKeyModel, RoutingRuleModel
 from chalicelib.services import directory, keys
-
-
-def _fields(error: ValidationError) -> dict[str, str]:
-    return {".".join(str(p) for p in e["loc"]) or "body": e["msg"].removeprefix("Value error, ")
-            for e in error.errors()}
 
 
 class AgencyChanges(BaseModel):
@@ -120,7 +117,7 @@ def create_agency(data: Any) -> dict[str, Any]:
     try:
         new = NewAgency.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed("the agency is not valid", fields=_fields(error)) from None
+        raise ValidationFailed("the agency is not valid", fields=bodies.pydantic_messages(error)) from None
     try:
         parent = directory.get_agency(new.parent_id)
     except NotFound:
@@ -140,7 +137,8 @@ def create_agency(data: Any) -> dict[str, Any]:
         model.save(condition=AgencyModel.agency_id.does_not_exist())
     except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Conflict(f"agency {new.agency_id} already exists") from None
+            raise Conflict(Problem("agency_exists",
+                                   f"agency {new.agency_id} already exists", agency_id=new.agency_id)) from None
         raise
     return _shown_once(directory.agency_to_dict(model), secret)
 
@@ -159,11 +157,11 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
     try:
         changes = AgencyChanges.model_validate(data)
     except ValidationError as error:
-        raise ValidationFailed("the changes are not valid", fields=_fields(error)) from None
+        raise ValidationFailed("the changes are not valid", fields=bodies.pydantic_messages(error)) from None
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     given = changes.model_dump(exclude_unset=True)
     updates = [getattr(AgencyModel, k).set(v) for k, v in given.items() if not (k == "notify" and v is None)]
     if changes.notify == NOTIFY_DAILY:  # the digest-index key: the agency's own time zone
@@ -175,7 +173,8 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         secret = webhook.new_secret()  # a webhook never goes out unsigned
         updates.append(AgencyModel.webhook_secret.set(secret))
     elif "webhook_url" in given and given["webhook_url"] is None:
-        updates.append(AgencyModel.webhook_secret.remove())
+        updates += [AgencyModel.webhook_secret.remove(), AgencyModel.webhook_previous_secret.remove(),
+                    AgencyModel.webhook_previous_until.remove()]
     if not updates:
         return directory.agency_to_dict(model)
     updates += [AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(clock.now().isoformat())]
@@ -183,45 +182,51 @@ def update_agency(agency_id: str, data: Any) -> dict[str, Any]:
         model.update(actions=updates, condition=AgencyModel.version == model.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise StaleVersion("the agency was changed by someone else; retry") from None
+            raise StaleVersion(Problem("agency_changed", "the agency was changed by someone else; retry")) from None
         raise
     return _shown_once(directory.agency_to_dict(model), secret)
 
 
-def rotate_webhook_secret(agency_id: str) -> dict[str, Any]:
-    """A new ``whsec_`` secret for the agency's webhook, shown in this answer only; the old one
-    stops signing at once (SPEC §11)."""
+def rotate_webhook_secret(agency_id: str, previous_valid_hours: str | None = None) -> dict[str, Any]:
+    """A new ``whsec_`` secret for the agency's webhook, shown in this answer only (SPEC §11).
+
+    The old one goes on signing beside it for ``previous_valid_hours`` (default 24, at most 72):
+    each delivery carries both signatures (Standard Webhooks' space-separated list), so the
+    receiver can switch to the new secret without losing a message. ``0`` stops the old one at
+    once, for a secret that leaked."""
+    hours = webhook.PREVIOUS_SECRET_HOURS
+    if previous_valid_hours not in (None, ""):
+        if not (previous_valid_hours.isdigit() and 0 <= int(previous_valid_hours) <= webhook.MAX_PREVIOUS_SECRET_HOURS):
+            raise ValidationFailed("previous_valid_hours is not valid", fields={"previous_valid_hours": Problem(
+                "whole_number_range", f"a whole number of hours, 0–{webhook.MAX_PREVIOUS_SECRET_HOURS}",
+                min=0, max=webhook.MAX_PREVIOUS_SECRET_HOURS)})
+        hours = int(previous_valid_hours)
     try:
         model = AgencyModel.get(agency_id, consistent_read=True)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     if not model.webhook_url:
-        raise Conflict("this agency has no webhook: set webhook_url first")
-    secret = webhook.new_secret()
+        raise Conflict(Problem("no_webhook", "this agency has no webhook: set webhook_url first"))
+    secret, now = webhook.new_secret(), clock.now()
+    until = now + timedelta(hours=hours) if hours and webhook.is_secret(model.webhook_secret) else None
+    keep = ([AgencyModel.webhook_previous_secret.set(model.webhook_secret),
+             AgencyModel.webhook_previous_until.set(until.isoformat(timespec="seconds"))] if until else
+            [AgencyModel.webhook_previous_secret.remove(), AgencyModel.webhook_previous_until.remove()])
     try:
-        model.update(actions=[AgencyModel.webhook_secret.set(secret), AgencyModel.version.set(model.version + 1),
-                              AgencyModel.updated_at.set(clock.now().isoformat())],
+        model.update(actions=[AgencyModel.webhook_secret.set(secret), *keep,
+                              AgencyModel.version.set(model.version + 1), AgencyModel.updated_at.set(now.isoformat())],
                      condition=AgencyModel.version == model.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise StaleVersion("the agency was changed by someone else; retry") from None
+            raise StaleVersion(Problem("agency_changed", "the agency was changed by someone else; retry")) from None
         raise
-    return {"agency_id": agency_id, "webhook_secret": secret}
+    return {"agency_id": agency_id, "webhook_secret": secret,
+            "previous_valid_until": until.isoformat(timespec="seconds") if until else None}
 
 
 def put_rule(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
-    region, category, agency_id = data.get("region_code"), data.get("category"), data.get("agency_id")
-    fields = {}
-    if not isinstance(region, str) or (region not in regions().provinces and region not in regions().regencies):
-        fields["region_code"] = "a province (73) or regency/city (73.71) code"
-    if not isinstance(category, str) or category not in CATEGORY_CODES:
-        fields["category"] = "unknown category: see GET /categories"
-    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
-        fields["agency_id"] = "unknown agency"
-    if fields:
-        raise ValidationFailed("the rule is not valid", fields=fields)
+    rule = bodies.routing_rule(data)
+    region, category, agency_id = rule.region_code, rule.category, rule.agency_id
     try:
         directory.get_agency(agency_id)
     except NotFound:
@@ -241,19 +246,12 @@ def delete_rule(region_code: str, category: str) -> None:
     try:
         RoutingRuleModel.get(region_code, category).delete()
     except DoesNotExist:
-        raise NotFound("no such routing rule") from None
+        raise NotFound(Problem("no_routing_rule", "no such routing rule")) from None
 
 
 def issue_key(data: Any) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise ValidationFailed("the body must be an object", fields={"body": "must be an object"})
-    label = data.get("label")
-    if label is not None and (not isinstance(label, str) or len(label) > 100):
-        raise ValidationFailed("bad label", fields={"label": "text of at most 100 characters"})
-    role, agency_id = data.get("role"), data.get("agency_id")
-    if not isinstance(agency_id, str) or not SLUG.match(agency_id):
-        raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
-    return keys.issue(str(role), agency_id, label=label)
+    request = bodies.key_request(data)
+    return keys.issue(str(request.role), request.agency_id, label=request.label)
 
 
 def list_keys(agency_id: str | None) -> dict[str, Any]:

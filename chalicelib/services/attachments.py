@@ -25,19 +25,15 @@ from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Complaint
 from chalicelib.domain.identifiers import UPLOAD_ID
 from chalicelib.domain.names import Audience
+from chalicelib.domain.uploads import CONTENT_TYPES, MAX_BYTES, SIZE_MESSAGE, TYPE_MESSAGE
 from chalicelib.errors import Problem, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.services import limits
 
-CONTENT_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "application/pdf": "PDF"}
-MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_SECONDS = 15 * 60  # how long the presigned upload stays valid
 LINK_SECONDS = 10 * 60  # how long a download link stays valid
-MAX_FILENAME = 200
 _ALPHANUMERIC = string.ascii_letters + string.digits
 
-TYPE_MESSAGE = Problem("file_type", "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)")
-SIZE_MESSAGE = Problem("file_size", "must be at most 10 MB")
 UNKNOWN_MESSAGE = Problem("unknown_upload", "unknown upload id: upload with POST /attachments first")
 CONTENT_MESSAGE = Problem("file_content", "the file's content is not a JPEG, PNG or PDF as its type says")
 TAKEN_MESSAGE = Problem("upload_taken", "this upload is already attached to another report")
@@ -52,30 +48,11 @@ def new_upload_id() -> str:
     return "upl_" + "".join(secrets.choice(_ALPHANUMERIC) for _ in range(24))
 
 
-def _upload_request_errors(data: dict[str, Any]) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    filename = data.get("filename")
-    if not isinstance(filename, str) or not filename.strip():
-        fields["filename"] = "required"
-    elif len(filename.strip()) > MAX_FILENAME or any(ord(ch) < 32 for ch in filename):
-        fields["filename"] = f"must be a file name of at most {MAX_FILENAME} characters"
-    content_type = data.get("content_type")
-    if not isinstance(content_type, str) or content_type.split(";")[0].strip().lower() not in CONTENT_TYPES:
-        fields["content_type"] = TYPE_MESSAGE
-    size = data.get("size")
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        fields["size"] = "must be the file size in bytes (a whole number, at least 1)"
-    elif size > MAX_BYTES:
-        fields["size"] = SIZE_MESSAGE
-    return fields
-
-
 def request_upload(data: dict[str, Any], source: str | None = None) -> dict[str, Any]:
-    fields = _upload_request_errors(data)
-    if fields:
-        raise ValidationFailed("this file cannot be attached", fields=fields)
+    from chalicelib.domain import bodies  # pydantic: loaded with the first upload, not on the cold start
+
+    content_type = bodies.upload_request(data).content_type
     limits.hit("upload", "address", source, clock.now())
-    content_type = data["content_type"].split(";")[0].strip().lower()
     upload_id = new_upload_id()
     token = secrets.token_urlsafe(24)  # whoever files with this upload must hold it (SPEC §11)
     upload = s3.presigned_upload(upload_id, content_type, MAX_BYTES, UPLOAD_SECONDS, token_hash(token))

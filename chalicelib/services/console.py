@@ -24,7 +24,7 @@ from chalicelib.domain import urgency, views
 from chalicelib.domain.complaint import ACTIONS, Actor, Status
 from chalicelib.domain.names import Role
 from chalicelib.domain.reference import regions
-from chalicelib.errors import Forbidden, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import Forbidden, Problem, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel
 from chalicelib.services import actions
 from chalicelib.services import inbox as inbox_service
@@ -108,11 +108,11 @@ def narrowed(actor: Actor, agency_id: str | None) -> tuple[Actor, dict[str, Any]
     if not agency_id or agency_id == actor.agency_id:
         return actor, None
     if actor.role == Role.OFFICER:
-        raise Forbidden("an officer sees the reports of their own agency")
+        raise Forbidden(Problem("officer_own_agency", "an officer sees the reports of their own agency"))
     agency = _load_agency(agency_id)
     path = tuple(agency.path or ())
     if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in path:
-        raise Forbidden("this agency is outside your scope")
+        raise Forbidden(Problem("agency_outside_scope", "this agency is outside your scope"))
     return Actor(Role.COORDINATOR, agency.agency_id, path), _row(agency)
 
 

@@ -10,7 +10,7 @@ from pynamodb.exceptions import DoesNotExist, QueryError
 
 from chalicelib.domain.agencies import LEVELS, Agency
 from chalicelib.domain.reference import CATEGORIES, KINDS, regions
-from chalicelib.errors import BadRequest, NotFound, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import BadRequest, NotFound, Problem, ValidationFailed, transient_code, unavailable
 from chalicelib.models import AgencyModel
 
 MAX_PAGE = 1000
@@ -50,21 +50,22 @@ def agency_from_model(m: AgencyModel) -> Agency:
     return Agency(m.agency_id, m.name, m.level, m.parent_id, tuple(m.path),
                   province_code=m.province_code, regency_code=m.regency_code,
                   emails=tuple(m.emails or ()), webhook_url=m.webhook_url,
-                  webhook_secret=m.webhook_secret, notify=m.notify or "immediate")
+                  webhook_secret=m.webhook_secret, webhook_previous_secret=m.webhook_previous_secret,
+                  webhook_previous_until=m.webhook_previous_until, notify=m.notify or "immediate")
 
 
 def get_agency(agency_id: str) -> Agency:
     try:
         return agency_from_model(AgencyModel.get(agency_id))
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
 
 
 def agency_detail(agency_id: str) -> dict[str, Any]:
     try:
         model = AgencyModel.get(agency_id)
     except DoesNotExist:
-        raise NotFound(f"no agency {agency_id}") from None
+        raise NotFound(Problem("no_agency", f"no agency {agency_id}", agency_id=agency_id)) from None
     return {**agency_to_dict(model), "path": list(model.path)}
 
 

@@ -22,7 +22,7 @@ from chalicelib.domain import stats
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIT
-from chalicelib.errors import Forbidden
+from chalicelib.errors import Forbidden, Problem
 from chalicelib.services import participation
 from chalicelib.services import stats as stats_service
 
@@ -34,7 +34,7 @@ def scope_of(actor: Actor) -> str:
         return "national"
     if actor.role == Role.COORDINATOR and actor.agency_id:
         return stats_service.subtree_scope(actor.agency_id)
-    raise Forbidden("the evaluation is for coordinators and the national admin")
+    raise Forbidden(Problem("evaluation_roles", "the evaluation is for coordinators and the national admin"))
 
 
 def evaluate(actor: Actor, month_text: str | None, now: datetime | None = None) -> dict[str, Any]:

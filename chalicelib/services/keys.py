@@ -12,7 +12,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
 from chalicelib.domain.names import KEY_ROLES, Role
-from chalicelib.errors import Conflict, NotFound, ServiceUnavailable, Unauthorized, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, Problem, ServiceUnavailable, Unauthorized, ValidationFailed
 from chalicelib.lazy import lazy
 from chalicelib.models import AgencyModel, ApiKeyModel
 
@@ -29,7 +29,7 @@ def _unused_key_id() -> str:
         key_id = secrets.token_hex(8)
         if not list(ApiKeyModel.key_id_index.query(key_id, limit=1)):
             return key_id
-    raise Conflict("could not pick an unused key id; please retry")
+    raise Conflict(Problem("key_id_taken", "could not pick an unused key id; please retry"))
 
 
 def issue(role: str, agency_id: str, label: str | None = None) -> dict[str, Any]:
@@ -71,7 +71,7 @@ def resolve(key: str | None) -> Actor:
 def revoke(key_id: str) -> dict[str, Any]:
     found = list(ApiKeyModel.key_id_index.query(key_id, limit=1))
     if not found:
-        raise NotFound(f"no key {key_id}")
+        raise NotFound(Problem("no_key", f"no key {key_id}", key_id=key_id))
     stored = found[0]
     stored.update(actions=[ApiKeyModel.revoked_at.set(clock.now().isoformat())])
     return {"key_id": key_id, "revoked_at": stored.revoked_at}

@@ -73,9 +73,12 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         if agency.webhook_url and row.kind != "digest":
             body = {"event": row.kind, "tracking_id": tid, "agency_id": agency_id, "subject": subject,
                     "text": text, "notification_id": row.notification_id, "created_at": row.created_at}
+            previous = (agency.webhook_previous_secret if agency.webhook_previous_until  # a rotation's overlap
+                        and datetime.fromisoformat(agency.webhook_previous_until) > clock.now() else None)
             channels.append(("webhook", lambda: webhook.post(agency.webhook_url, agency.webhook_secret, body,
                                                              tracking_id=tid, recipient=row.recipient,
-                                                             message_id=f"{tid}/{row.notification_id}")))
+                                                             message_id=f"{tid}/{row.notification_id}",
+                                                             previous_secret=previous)))
         return channels
     try:
         complaint = store.get(tid)

@@ -33,7 +33,7 @@ from chalicelib.domain.agencies import LEVELS
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Actor
 from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIB, regions, zone_of
-from chalicelib.errors import BadRequest, Forbidden, ValidationFailed
+from chalicelib.errors import BadRequest, Forbidden, Problem, ValidationFailed
 from chalicelib.models import AgencyModel, ParticipationModel
 from chalicelib.observability import logger
 
@@ -144,14 +144,14 @@ def agencies_in_scope(actor: Actor, province_code: str | None = None) -> list[di
     """The caller's agencies: a coordinator's own and everything below it, the national admin's all.
     Always index Queries (SPEC: never a Scan)."""
     if actor.role not in (Role.COORDINATOR, Role.NATIONAL_ADMIN):
-        raise Forbidden("participation is for coordinators and the national admin")
+        raise Forbidden(Problem("participation_roles", "participation is for coordinators and the national admin"))
     if province_code is not None and province_code not in regions().provinces:
         raise ValidationFailed("unknown province", fields={"province_code": "unknown province code (see GET /regions)"})
     root_id = actor.agency_id if actor.role == Role.COORDINATOR else NATIONAL_AGENCY_ID
     try:
         root = describe(AgencyModel.get(root_id))
     except DoesNotExist:
-        raise Forbidden("your agency no longer exists") from None
+        raise Forbidden(Problem("own_agency_gone", "your agency no longer exists")) from None
     return subtree(root, province_code)
 
 

@@ -150,12 +150,14 @@ def map_figures(level: str | None, metric: str | None, start: str | None,
     return {"level": level, "metric": metric, "from": first.isoformat(), "to": last.isoformat(), "areas": rows}
 
 
-def map_svg(found: dict[str, Any]) -> str:
+def map_svg(found: dict[str, Any], lang: str | None = None) -> str:
+    """The map's SVG, its words in ``lang`` (the statistics page's), or in both (``/stats/map.svg``)."""
     from chalicelib.web import statmap
 
     metric = found["metric"]
     return statmap.render(found["level"], metric, {row["code"]: row[metric] for row in found["areas"]},
-                          {row["code"]: row["name"] for row in found["areas"]}, f"{found['from']} – {found['to']}")
+                          {row["code"]: row["name"] for row in found["areas"]}, f"{found['from']} – {found['to']}",
+                          lang)
 
 
 def stats_map(level: str | None, metric: str | None, start: str | None, end: str | None) -> str:

@@ -7,11 +7,11 @@ from typing import Any
 from chalicelib.adapters import clock
 from chalicelib.domain import characters, notices, views
 from chalicelib.domain import complaint as lifecycle
-from chalicelib.errors import Problem, Unauthorized, ValidationFailed
+from chalicelib.errors import Unauthorized
 from chalicelib.observability import count, logger
 from chalicelib.services import limits, reports, store
 
-RATING = Problem("rating", "must be a whole number from 1 to 5")
+RATING = lifecycle.RATING
 
 
 def _load_as_reporter(tracking_id: str, token: str | None):
@@ -27,13 +27,11 @@ def reply(tracking_id: str, token: str | None, data: dict[str, Any],
           reply_key: str | None = None, source: str | None = None) -> dict[str, Any]:
     """Add a reply. With a ``reply_key`` (Idempotency-Key header, or the page's hidden field), the
     same reply sent again is recorded once and answered with the report as it stands."""
+    from chalicelib.domain import bodies  # pydantic: loaded with the first reply, not on the cold start
+
     characters.check(data)
-    message = data.get("message", data.get("note"))
-    if not isinstance(message, str):
-        raise ValidationFailed("a message is required", fields={"message": Problem("required", "required")})
-    reply_key = reply_key or data.get("reply_key")
-    if reply_key is not None and (not isinstance(reply_key, str) or not 8 <= len(reply_key) <= 128):
-        raise ValidationFailed("bad reply key", fields={"reply_key": "8–128 characters"})
+    body = bodies.reply(data, reply_key)
+    message, reply_key = body.message, body.reply_key
     before = _load_as_reporter(tracking_id, token)
     now = clock.now()
     limits.hit("reply", "address", source, now)
@@ -46,21 +44,11 @@ def reply(tracking_id: str, token: str | None, data: dict[str, Any],
 
 
 def feedback(tracking_id: str, token: str | None, data: dict[str, Any]) -> dict[str, Any]:
+    from chalicelib.domain import bodies  # pydantic: loaded with the first feedback, not on the cold start
+
     characters.check(data)
-    decision = data.get("decision")
-    rating = data.get("rating")
-    comment = data.get("comment") or ""
-    fields: dict[str, str] = {}
-    if decision not in ("accept", "reopen"):
-        fields["decision"] = Problem("decision", "must be accept or reopen")
-    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
-        fields["rating"] = RATING
-    if not isinstance(comment, str) or len(comment) > 2000:
-        fields["comment"] = Problem("max_length", "must be text of at most 2000 characters", max=2000)
-    if decision == "reopen" and isinstance(comment, str) and not comment.strip():
-        fields["comment"] = Problem("reason_required", "a reason is required to reopen")
-    if fields:
-        raise ValidationFailed("some fields are not valid", fields=fields)
+    body = bodies.feedback(data)
+    decision, rating, comment = body.decision, body.rating, body.comment
     before = _load_as_reporter(tracking_id, token)
     now = clock.now()
     after, events = lifecycle.reporter_feedback(before, now, store.limits(), decision, rating, comment.strip())

@@ -8,7 +8,7 @@ from chalicelib.adapters import clock
 from chalicelib.domain import identifiers, views
 from chalicelib.domain.complaint import Complaint
 from chalicelib.domain.names import Audience
-from chalicelib.errors import Forbidden, NotFound
+from chalicelib.errors import Forbidden, NotFound, Problem
 from chalicelib.observability import logger
 from chalicelib.services import attachments, store
 
@@ -19,7 +19,7 @@ def checked_id(tracking_id: str) -> str:
     """The tracking id as stored (upper case); one that cannot exist is 404 without a read."""
     tracking_id = identifiers.normalize_tracking_id(tracking_id)
     if len(tracking_id) != TRACKING_ID_LENGTH or not tracking_id.startswith("LPR-"):
-        raise NotFound(f"no report with tracking id {tracking_id}")
+        raise NotFound(Problem("no_report", f"no report with tracking id {tracking_id}", tracking_id=tracking_id))
     logger.append_keys(tracking_id=tracking_id)
     return tracking_id
 

@@ -44,6 +44,7 @@ from chalicelib.domain.complaint import Actor
 from chalicelib.domain.identifiers import hash_secret
 from chalicelib.errors import (
     Forbidden,
+    Problem,
     TooManyRequests,
     Unauthorized,
     ValidationFailed,
@@ -189,7 +190,7 @@ def _next(result: dict[str, Any], email: str, now: datetime) -> StaffSession | C
     name = result.get("ChallengeName")
     if name not in CHALLENGES:
         logger.warning("sign-in step not supported", extra={"challenge": name})
-        raise Unauthorized("this account cannot sign in here; ask your coordinator")
+        raise Unauthorized(Problem("account_cannot_sign_in", "this account cannot sign in here; ask your coordinator"))
     session = result["Session"]
     username = (result.get("ChallengeParameters") or {}).get("USERNAME") or email
     secret = uri = None
@@ -244,12 +245,12 @@ def _open(claims: dict[str, Any], now: datetime) -> StaffSession:
     groups = [g for g in cognito.GROUPS if g in (claims.get("cognito:groups") or [])]
     agency_id = claims.get(cognito.AGENCY_ATTRIBUTE) or ""
     if not groups or not agency_id:
-        raise Forbidden("this account has no role or agency yet; ask your coordinator")
+        raise Forbidden(Problem("account_without_role", "this account has no role or agency yet; ask your coordinator"))
     role = groups[-1]  # should an account be in two groups, the least powerful one counts
     try:
         path = tuple(AgencyModel.get(agency_id).path)
     except DoesNotExist:
-        raise Forbidden("this account's agency does not exist") from None
+        raise Forbidden(Problem("account_agency_gone", "this account's agency does not exist")) from None
     except GetError as error:
         raise _storage_error(error) from error
     settings = get_settings()
@@ -278,7 +279,7 @@ def resolve(cookie_value: str | None, *, now: datetime) -> StaffSession:
     """The session behind a cookie, kept alive for another idle period: one conditional UpdateItem.
     A missing, forged, ended or expired session is 401."""
     if not cookie_value or not TOKEN.match(cookie_value):
-        raise Unauthorized("sign in first")
+        raise Unauthorized(Problem("sign_in_required", "sign in first"))
     settings = get_settings()
     row = SessionModel(hash_secret(cookie_value))
     at = _epoch(now)
@@ -288,7 +289,7 @@ def resolve(cookie_value: str | None, *, now: datetime) -> StaffSession:
         row.update(actions=[SessionModel.idle_until.set(idle)], condition=condition)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise Unauthorized("the session has ended; sign in again") from None
+            raise Unauthorized(Problem("session_ended", "the session has ended; sign in again")) from None
         raise _storage_error(error) from error
     ends = datetime.fromtimestamp(min(idle, int(row.expires_at)), UTC)
     return StaffSession(row.user_id or "", row.email or "", row.name or "", row.role or "", row.agency_id or "",

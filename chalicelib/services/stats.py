@@ -24,7 +24,7 @@ from chalicelib.domain import stats
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Actor, Complaint
 from chalicelib.domain.names import Role
 from chalicelib.domain.reference import WIT
-from chalicelib.errors import Forbidden, ServiceUnavailable, ValidationFailed
+from chalicelib.errors import Forbidden, Problem, ServiceUnavailable, ValidationFailed
 from chalicelib.models import AgencyModel, ComplaintModel, StatModel
 from chalicelib.models.mapping import from_model
 
@@ -145,15 +145,15 @@ def children_of(agency_id: str) -> Iterator[AgencyModel]:
 def _root_for(actor: Actor, agency_id: str | None) -> dict[str, Any]:
     wanted = agency_id or actor.agency_id
     if actor.role == Role.OFFICER and wanted != actor.agency_id:
-        raise Forbidden("an officer sees the scorecard of their own agency only")
+        raise Forbidden(Problem("officer_own_scorecard", "an officer sees the scorecard of their own agency only"))
     found = _agency(wanted or "")
     if found is None:
         if agency_id:
             raise ValidationFailed("unknown agency", fields={"agency_id": "unknown agency"})
-        raise Forbidden("your key's agency no longer exists")
+        raise Forbidden(Problem("own_agency_gone", "your key's agency no longer exists"))
     root = _describe(found)
     if actor.role != Role.NATIONAL_ADMIN and actor.agency_id not in root["path"]:
-        raise Forbidden("that agency is outside your scope")
+        raise Forbidden(Problem("agency_outside_scope", "that agency is outside your scope"))
     return root
 
 

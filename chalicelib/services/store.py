@@ -71,7 +71,8 @@ def get(tracking_id: str, consistent: bool = False) -> Complaint:
     try:
         return from_model(ComplaintModel.get(tracking_id, consistent_read=consistent))
     except DoesNotExist:
-        raise NotFound(f"no report with tracking id {tracking_id}") from None
+        raise NotFound(Problem("no_report",
+                               f"no report with tracking id {tracking_id}", tracking_id=tracking_id)) from None
     except GetError as error:
         raise _unavailable(error) from error
 
@@ -109,7 +110,7 @@ def get_with_agency(tracking_id: str, agency_id: str) -> tuple[Complaint, Agency
     }
     found = _batch_get(request)
     if not found[complaints]:
-        raise NotFound(f"no report with tracking id {tracking_id}")
+        raise NotFound(Problem("no_report", f"no report with tracking id {tracking_id}", tracking_id=tracking_id))
     agency = AgencyModel.from_raw_data(found[agencies][0]) if found[agencies] else None
     return from_model(ComplaintModel.from_raw_data(found[complaints][0])), agency
 
@@ -271,7 +272,7 @@ def get_pair(first: str, second: str) -> tuple[Complaint, Complaint | None]:
     found = _batch_get(request)[table]
     by_id = {item["tracking_id"]["S"]: from_model(ComplaintModel.from_raw_data(item)) for item in found}
     if first not in by_id:
-        raise NotFound(f"no report with tracking id {first}")
+        raise NotFound(Problem("no_report", f"no report with tracking id {first}", tracking_id=first))
     return by_id[first], by_id.get(second)
 
 

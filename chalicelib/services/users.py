@@ -26,7 +26,16 @@ from chalicelib.config import get_settings
 from chalicelib.domain import accounts
 from chalicelib.domain.complaint import Actor
 from chalicelib.domain.names import Role
-from chalicelib.errors import Conflict, Forbidden, NotFound, StaleVersion, ValidationFailed, transient_code, unavailable
+from chalicelib.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Problem,
+    StaleVersion,
+    ValidationFailed,
+    transient_code,
+    unavailable,
+)
 from chalicelib.models import AgencyModel, UserModel
 from chalicelib.observability import logger
 from chalicelib.services import sessions
@@ -127,7 +136,7 @@ def _load(user_id: str) -> UserModel:
     try:
         return UserModel.get(accounts.check_user_id(user_id), consistent_read=True)
     except DoesNotExist:
-        raise NotFound("no such account") from None
+        raise NotFound(Problem("no_account", "no such account")) from None
     except GetError as error:
         raise _storage(error) from error
 
@@ -145,7 +154,8 @@ def update(actor: Actor, user_id: str, data: Any, *, now: datetime) -> dict[str,
     access_changed = (role != user.role or (agency and agency.agency_id != user.agency_id)
                       or (changes.enabled is not None and changes.enabled != user.enabled))
     if access_changed and actor.user_id == user.user_id:
-        raise Forbidden("you cannot change your own role, agency or access; ask another admin")
+        raise Forbidden(Problem("own_account_change",
+                                "you cannot change your own role, agency or access; ask another admin"))
     before = (user.role, user.agency_id, bool(user.enabled), user.name)
     actions = [UserModel.updated_at.set(now.isoformat()), UserModel.version.add(1)]
     if role != user.role:
@@ -160,7 +170,8 @@ def update(actor: Actor, user_id: str, data: Any, *, now: datetime) -> dict[str,
         user.update(actions=actions, condition=UserModel.version == user.version)
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise StaleVersion("the account was changed at the same time; reload and try again") from None
+            raise StaleVersion(Problem("account_changed",
+                                       "the account was changed at the same time; reload and try again")) from None
         raise _storage(error) from error
     _tell_cognito(user, before)
     if access_changed:

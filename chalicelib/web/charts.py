@@ -21,12 +21,15 @@ def _svg(width: int, height: int, label: str, body: list[str]) -> str:
             f"<title>{text}</title>{''.join(body)}</svg>")
 
 
-def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bulan / reports per month") -> str:
-    """Bars: reports filed per month; the green part is how many of them are resolved or closed."""
+def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bulan / reports per month",
+                    bar: str = "%(month)s: %(total)s laporan, %(resolved)s selesai",
+                    empty: str = "Belum ada data / no data yet") -> str:
+    """Bars: reports filed per month; the green part is how many of them are resolved or closed.
+    ``bar`` says one bar (its tooltip), ``empty`` an empty chart: in the page's language."""
     height, top, bottom, left = 240, 20, 30, 40
     plot_h = height - top - bottom
     if not months:
-        return _svg(WIDTH, 60, label, ['<text x="10" y="35">Belum ada data / no data yet</text>'])
+        return _svg(WIDTH, 60, label, [f'<text x="10" y="35">{escape(empty)}</text>'])
     peak = max(m["total"] for m in months) or 1
     step = (WIDTH - left - 10) / len(months)
     bar_w = max(2.0, step * 0.7)
@@ -38,8 +41,9 @@ def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bula
         total_h = plot_h * month["total"] / peak
         resolved_h = plot_h * month["resolved"] / peak
         body.append(f'<rect x="{x:.1f}" y="{top + plot_h - total_h:.1f}" width="{bar_w:.1f}" '
-                    f'height="{total_h:.1f}" fill="{BAR_COLOUR}"><title>{escape(month["month"])}: '
-                    f'{month["total"]} laporan, {month["resolved"]} selesai</title></rect>')
+                    f'height="{total_h:.1f}" fill="{BAR_COLOUR}"><title>'
+                    f'{escape(bar % {"month": month["month"], "total": month["total"], "resolved": month["resolved"]})}'
+                    f'</title></rect>')
         body.append(f'<rect x="{x:.1f}" y="{top + plot_h - resolved_h:.1f}" width="{bar_w:.1f}" '
                     f'height="{resolved_h:.1f}" fill="{RESOLVED_COLOUR}"/>')
         if len(months) <= 24 or i % 3 == 0:
@@ -54,11 +58,11 @@ def monthly_reports(months: list[dict[str, Any]], label: str = "Laporan per bula
 
 def resolution_by_agency(rows: list[dict[str, Any]],
                          label: str = "Persentase selesai per instansi / resolution rate by agency",
-                         missing: str = "–") -> str:
+                         missing: str = "–", empty: str = "Tidak ada instansi di bawah / no agencies below") -> str:
     """Horizontal bars: the share of forwarded reports resolved, one bar per agency (in row order)."""
     shown = rows[:MAX_AGENCY_BARS]
     if not shown:
-        return _svg(WIDTH, 60, label, ['<text x="10" y="35">Tidak ada instansi di bawah / no agencies below</text>'])
+        return _svg(WIDTH, 60, label, [f'<text x="10" y="35">{escape(empty)}</text>'])
     line, left, right = 18, 230, 60
     height = 10 + line * len(shown)
     span = WIDTH - left - right

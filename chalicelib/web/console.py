@@ -17,7 +17,7 @@ from chalicelib.domain.complaint import STATUS_LABELS, Actor, Status
 from chalicelib.domain.names import STAFF_ROLES, VERIFIERS, Role
 from chalicelib.domain.reference import CATEGORIES
 from chalicelib.web import text
-from chalicelib.web.templating import render
+from chalicelib.web.templating import render, translations
 
 ROLE_KEYS = {role: f"role_{role}" for role in STAFF_ROLES}  # the catalogs' role_national_admin, …
 # The fields of each action form, and the one that carries the note (SPEC §4: required for all but forward).
@@ -168,7 +168,10 @@ def dashboard_charts(lang: str, answer: dict[str, Any]) -> dict[str, str]:
     from chalicelib.web import charts
 
     months = [{**m, "label": _month_label(lang, m["month"])} for m in answer.get("by_month", [])]
-    return {"monthly": charts.monthly_reports(months, text.t(lang, "dash_chart_monthly")),
+    return {"monthly": charts.monthly_reports(months, text.t(lang, "dash_chart_monthly"),
+                                              bar=translations(lang).gettext("dash_chart_bar"),
+                                              empty=text.t(lang, "dash_chart_empty")),
             "resolution": charts.resolution_by_agency(answer.get("agencies", []),
                                                       text.t(lang, "dash_chart_resolution"),
-                                                      missing=text.t(lang, "dash_stuck"))}
+                                                      missing=text.t(lang, "dash_stuck"),
+                                                      empty=text.t(lang, "dash_chart_no_agencies"))}

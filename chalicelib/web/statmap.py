@@ -30,6 +30,12 @@ LEVELS = ("province", "regency")
 FILLS = ("#dde9f5", "#b3cde3", "#6baed6", "#2171b5", "#08306b")
 INKS = ("#dde9f5", "#3f6f9f", "#ffffff", "#ffffff", "#6baed6")
 NO_DATA = "#fafafa"
+# The map's own words: in the statistics page's language, or both (the standalone ``/stats/map.svg``).
+WORDS = {
+    "id": {"legend": "Keterangan", "no_data": "tidak ada data", "or_more": "atau lebih"},
+    "en": {"legend": "Legend", "no_data": "no data", "or_more": "or more"},
+    None: {"legend": "Keterangan / legend", "no_data": "tidak ada data / no data", "or_more": "atau lebih"},
+}
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +55,11 @@ def pct_bands() -> list[Band]:
             Band(60, 80, "60–79,9 %"), Band(80, None, "80–100 %")]
 
 
-def count_bands(values: list[float]) -> list[Band]:
+def count_bands(values: list[float], or_more: str = "atau lebih") -> list[Band]:
     """Five classes for counts: none, then four up to the largest, with round bounds."""
     peak = int(max(values, default=0))
     if peak <= 4:
-        return [Band(0, 1, "0"), *(Band(n, n + 1, str(n)) for n in range(1, 4)), Band(4, None, "4 atau lebih")]
+        return [Band(0, 1, "0"), *(Band(n, n + 1, str(n)) for n in range(1, 4)), Band(4, None, f"4 {or_more}")]
     step = max(1, -(-peak // 4))
     if step > 10:
         magnitude = 10 ** (len(str(step)) - 1)
@@ -62,7 +68,7 @@ def count_bands(values: list[float]) -> list[Band]:
     bands = [Band(0, 1, "0")]
     for low, high in pairwise(bounds):
         bands.append(Band(low, high, f"{low}–{high - 1}"))
-    bands.append(Band(bounds[-1], None, f"{bounds[-1]} atau lebih"))
+    bands.append(Band(bounds[-1], None, f"{bounds[-1]} {or_more}"))
     return bands
 
 
@@ -75,10 +81,10 @@ def band_of(value: float | None, bands: list[Band]) -> int | None:
     return len(bands) - 1
 
 
-def _number(value: float | None, unit: str) -> str:
+def _number(value: float | None, unit: str, lang: str | None = None) -> str:
     if value is None:
-        return "tidak ada data"
-    text = f"{value:.1f}".replace(".", ",") if unit == "%" else str(int(value))
+        return WORDS[lang]["no_data"]
+    text = (f"{value:.1f}" if lang == "en" else f"{value:.1f}".replace(".", ",")) if unit == "%" else str(int(value))
     return f"{text} {unit}".strip()
 
 
@@ -103,11 +109,13 @@ def _patterns() -> str:
     return "<defs>" + "".join(out) + "</defs>"
 
 
-def _legend(bands: list[Band], x: int, y: int) -> str:
+def _legend(bands: list[Band], x: int, y: int, lang: str | None = None) -> str:
     row, box = 150, 110
-    items = [f'<text x="{x}" y="{y - 40}" font-size="110" font-weight="bold">Keterangan / legend</text>']
-    entries = [(f"url(#band{i})", band.label) for i, band in enumerate(bands)]
-    entries.append(("url(#nodata)", "tidak ada data / no data"))
+    words = WORDS[lang]
+    items = [f'<text x="{x}" y="{y - 40}" font-size="110" font-weight="bold">{words["legend"]}</text>']
+    entries = [(f"url(#band{i})", band.label if lang != "en" else band.label.replace(",", "."))
+               for i, band in enumerate(bands)]
+    entries.append(("url(#nodata)", words["no_data"]))
     for i, (fill, label) in enumerate(entries):
         top = y + i * row
         items.append(f'<rect x="{x}" y="{top}" width="{box}" height="{box}" fill="{fill}" stroke="#333" '
@@ -117,11 +125,13 @@ def _legend(bands: list[Band], x: int, y: int) -> str:
 
 
 def render(level: str, metric: str, values: dict[str, float | None], names: dict[str, str],
-           period: str) -> str:
-    """The SVG: ``values`` by area code (the province or regency codes of ``level``)."""
+           period: str, lang: str | None = None) -> str:
+    """The SVG: ``values`` by area code (the province or regency codes of ``level``), its words in
+    ``lang`` (``id`` or ``en``: the statistics page's), or in both when None (the standalone map)."""
     drawing = shapes()
     label_id, label_en, unit = METRICS[metric]
-    bands = pct_bands() if unit == "%" else count_bands([v for v in values.values() if v is not None])
+    bands = pct_bands() if unit == "%" else count_bands([v for v in values.values() if v is not None],
+                                                        WORDS[lang]["or_more"])
     grid = drawing["grid"]
     width, height = drawing["width"] * grid, drawing["height"] * grid
     rule = "nonzero" if level == "province" else "evenodd"
@@ -131,15 +141,16 @@ def render(level: str, metric: str, values: dict[str, float | None], names: dict
         band = band_of(value, bands)
         fill = "url(#nodata)" if band is None else f"url(#band{band})"
         shown = "" if value is None else (f"{value:.1f}" if unit == "%" else str(int(value)))
-        title = f"{names.get(code, code)}: {_number(value, unit)}"
+        title = f"{names.get(code, code)}: {_number(value, unit, lang)}"
         areas.append(f'<path d="{path}" data-code="{code}" data-value="{shown}" '
                      f'data-band="{"" if band is None else band}" fill="{fill}" stroke="{fill}" '
                      f'stroke-width="6"><title>{escape(title)}</title></path>')
-    heading = f"{label_id} / {label_en}, {period}"
+    label = {"id": label_id, "en": label_en}.get(lang or "", f"{label_id} / {label_en}")
+    heading = f"{label}, {period}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
             f'role="img" aria-labelledby="map-title" font-family="sans-serif" fill-rule="{rule}">'
             f'<title id="map-title">{escape(heading)}</title>{_patterns()}'
             f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
             f'<g class="areas" stroke-linejoin="round">{"".join(areas)}</g>'
             f'<text x="3000" y="180" font-size="130" font-weight="bold">{escape(heading)}</text>'
-            f"{_legend(bands, 120, height - 1000)}</svg>")
+            f"{_legend(bands, 120, height - 1000, lang)}</svg>")

@@ -36,7 +36,16 @@ PAGE_KEYS = ("sending", "uploading", "uploaded", "remove", "error_generic", "err
              "support_failed", "track_link")
 # The helpers templates use as filters (``{{ report.submitted_at|when(report.province_code) }}``).
 FILTERS = ("when", "day", "status_label", "event_label", "category_label", "kind_label", "server_message",
-           "percent")
+           "percent", "system_note")
+# Notes the system wrote (in one language, for the record) that the console says in the page's words.
+SYSTEM_NOTES = {"otomatis: pilihan pelapor": "note_auto_reporter_choice",
+                "otomatis: aturan disposisi": "note_auto_routing_rule",
+                "menunggu verifikasi": "note_awaiting_verification",
+                "unresolved 60 days after disposition": "note_ombudsman_eligible",
+                "closed: the reply window passed": "note_auto_closed",
+                "archived: no reply from the reporter": "note_auto_archived"}
+# A notification's kind, said as the timeline names the event it tells of.
+NOTICE_EVENTS = {"escalation": "escalated", "ombudsman": "ombudsman_eligible"}
 
 
 def percent(lang: str, value: float) -> str:
@@ -60,6 +69,36 @@ def months(lang: str) -> list[str]:
 def event_label(lang: str, event_type: str) -> str:
     key = f"event_{event_type}"
     return gettext(lang, key) if has(key) else event_type.replace("_", " ").capitalize()
+
+
+def system_note(lang: str, event: dict[str, Any]) -> str:
+    """An event's note for the console: what the system wrote, said in the page's language from the
+    event's data (deliveries, reminders, deadlines, escalations, automatic steps); anyone else's
+    note as they wrote it."""
+    note, data = event.get("note") or "", event.get("data") or {}
+    if event.get("actor") != "system" and event.get("actor_role") != "system":
+        return note
+    kind = data.get("kind")
+    if event.get("type") in ("notified", "notification_failed") and kind:
+        channels = data.get("channels") or [data.get("channel", "")]
+        recipient = data.get("recipient", "")
+        who = gettext(lang, "note_to_reporter") if recipient == "reporter" else recipient.split(":", 1)[-1]
+        what = event_label(lang, NOTICE_EVENTS.get(kind, kind))
+        if event["type"] == "notification_failed":
+            return gettext(lang, "note_delivery_failed", who=who, what=what)
+        channel = channels[0]
+        key = f"note_channel_{channel}"
+        return gettext(lang, key if has(key) else "note_channel_other", who=who, what=what, channel=channel)
+    clock = data.get("clock")
+    if event.get("type") == "reminder" and clock:
+        return gettext(lang, "note_reminder", clock=gettext(lang, f"deadline_{clock}").lower())
+    if event.get("type") == "overdue" and clock:
+        return gettext(lang, "timeline_overdue", clock=gettext(lang, f"deadline_{clock}").lower())
+    if event.get("type") == "escalated" and data.get("to_agency_id"):
+        return gettext(lang, "timeline_escalated", agency=data["to_agency_id"], level=data.get("level", ""))
+    if note in SYSTEM_NOTES:
+        return gettext(lang, SYSTEM_NOTES[note])
+    return note
 
 
 def status_label(lang: str, status: str | None) -> str:

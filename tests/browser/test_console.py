@@ -15,7 +15,6 @@ from devtools import totp
 from tests.factories import valid_report
 
 pytestmark = pytest.mark.browser
-expect = pytest.importorskip("playwright.sync_api").expect
 
 MAKASSAR = "pemkot-makassar"
 DINKES_MKS = "dinas-kesehatan-kota-makassar"
@@ -65,7 +64,7 @@ def wait_for(stack, tracking_id: str, status: str, key: str, timeout: float = 30
     raise AssertionError(f"{tracking_id} never reached {status}")
 
 
-def test_sign_in_with_password_and_totp_then_out(page, stack, axe):
+def test_sign_in_with_password_and_totp_then_out(page, stack, axe, expect):
     page.goto("/staff")
     # Not signed in: the sign-in page, which comes back to the inbox afterwards
     page.wait_for_selector("#login-form")
@@ -125,7 +124,7 @@ def reporter_token_for(stack, **overrides) -> tuple[str, str]:
     return response.json()["tracking_id"], response.json()["reporter_token"]
 
 
-def test_an_officer_on_a_phone_finds_the_most_urgent_report_asks_and_resolves(phone_page, stack, axe):
+def test_an_officer_on_a_phone_finds_the_most_urgent_report_asks_and_resolves(phone_page, stack, axe, expect):
     page = phone_page
     officer_key = stack.key("officer", DINKES_MKS)
     tracking_id, token = reporter_token_for(stack, target_agency_id=DINKES_MKS, category="health",
@@ -180,7 +179,7 @@ def test_an_officer_returns_a_report_that_is_not_theirs(page, stack):
     assert stack.get(f"/complaints/{tracking_id}").json()["status"] == "submitted"
 
 
-def test_a_coordinator_works_the_queue_without_javascript(plain_page, stack, axe):
+def test_a_coordinator_works_the_queue_without_javascript(plain_page, stack, axe, expect):
     page = plain_page
     # Social aid has no routing rule in Kota Makassar: these wait for the city's verification
     forwarded = file(stack, title="Bantuan sosial tidak sampai ke warga Tallo", category="social_aid")
@@ -219,7 +218,7 @@ def tab_to(page, selector: str, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_keyboard_only_sign_in_and_action(page, stack):
+def test_keyboard_only_sign_in_and_action(page, stack, expect):
     officer_key = stack.key("officer", DINKES_MKS)
     tracking_id = file(stack, target_agency_id=DINKES_MKS, category="health")
     wait_for(stack, tracking_id, "forwarded", officer_key)
@@ -248,7 +247,7 @@ def test_keyboard_only_sign_in_and_action(page, stack):
     expect(page.locator("#status-label")).to_have_text("Ditindaklanjuti")
 
 
-def test_a_race_shows_the_report_as_it_is_now(browser, stack):
+def test_a_race_shows_the_report_as_it_is_now(browser, stack, expect):
     officer_key = stack.key("officer", DINKES_MKS)
     tracking_id = file(stack, target_agency_id=DINKES_MKS, category="health")
     wait_for(stack, tracking_id, "forwarded", officer_key)

@@ -56,7 +56,7 @@ def test_return_chain_and_re_disposition_over_http(stack):
     tid = stack.post("/complaints", json=valid_report(category="health")).json()["tracking_id"]
     officer = stack.staff("officer", DINKES_MKS)
     url = f"/agency/complaints/{tid}/actions"
-    wait_for(lambda: stack.get(f"/complaints/{tid}").json()["status"] == "forwarded")
+    assert wait_for(lambda: stack.get(f"/complaints/{tid}").json()["status"] == "forwarded")
     back = stack.post(url, headers=officer, json={"action": "return", "note": "Bukan wewenang"}).json()
     assert (back["status"], back["agency_id"], back["returns"]) == ("submitted", "pemkot-makassar", 1)
     again = stack.post(url, headers=stack.staff("coordinator", "pemkot-makassar"),

@@ -51,6 +51,32 @@ def test_the_sign_in_page_in_bahasa_indonesia_and_english(client):
     assert "Sign in to the staff console" in english
 
 
+def test_a_sign_in_form_posted_from_another_site_is_refused(client):
+    # Given the sign-in page, which sets a SameSite=Strict cookie and carries the same token in the form
+    shown = client.http.get("/staff/login")
+    set_cookie = shown.headers["Set-Cookie"]
+    token = re.search(r"__Host-lapor-login=([A-Za-z0-9_-]{32});", set_cookie).group(1)
+    assert "SameSite=Strict" in set_cookie and "HttpOnly" in set_cookie and "Secure" in set_cookie
+    assert f'name="login_token" value="{token}"' in text_of(shown)
+    fields = {"email": "penyerang@example.com", "password": "kata-sandi-penyerang", "login_token": token}
+    # When another site's page posts the form (the browser sends no SameSite=Strict cookie), or a
+    # forged token, to either sign-in step
+    for headers, path, sent in (
+            (FORM, "/staff/login", fields),
+            ({**FORM, "Cookie": "__Host-lapor-login=" + "x" * 32}, "/staff/login", fields),
+            (FORM, "/staff/login/challenge", {"challenge": "SOFTWARE_TOKEN_MFA", "challenge_session": "s" * 40,
+                                             "code": "123456", "login_token": token})):
+        refused = client.http.post(path, headers=headers, body=urlencode(sent))
+        # Then it is refused with a page that says so, nothing is asked of Cognito and no session is set
+        assert refused.status_code == 403, path
+        assert "kedaluwarsa" in element(text_of(refused), "form-error")
+        assert "__Host-lapor-staff" not in refused.headers.get("Set-Cookie", "")
+    # But the same post from the page itself reaches the password check
+    wrong = client.http.post("/staff/login", headers={**FORM, "Cookie": f"__Host-lapor-login={token}"},
+                             body=urlencode(fields))
+    assert wrong.status_code == 401
+
+
 def test_the_inbox_lists_the_scope_with_deadlines_in_words(client, staff):
     # Given a report filed in Kota Makassar (it waits in the city's verification queue)
     filed = file_report(client, title="Lampu jalan mati di Jl. Veteran Utara")

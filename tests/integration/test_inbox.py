@@ -60,7 +60,7 @@ def test_filters_status_and_category(client, staff, pupr_reports):
     items = body(client.http.get("/agency/complaints?status=forwarded&category=infrastructure&limit=100",
                                  headers=coordinator))["complaints"]
     assert set(pupr_reports) <= {i["tracking_id"] for i in items}
-    assert all(i["status"] == "forwarded" and i["category"] == "infrastructure" for i in items)
+    assert items and all(i["status"] == "forwarded" and i["category"] == "infrastructure" for i in items)
     # Nothing in this module's tables is closed: the filter leaves out all five forwarded reports
     none = body(client.http.get("/agency/complaints?status=closed&category=infrastructure&limit=100",
                                 headers=coordinator))["complaints"]

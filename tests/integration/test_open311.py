@@ -73,6 +73,7 @@ def new_request(client, api_key, fmt="json", **overrides) -> str:
 def errors_of(response, fmt: str) -> list[tuple[int, str]]:
     """The spec's error list: [{code, description}] or <errors><error><code/><description/></error></errors>."""
     found = parse(response, fmt)
+    assert len(found) >= 1  # an error answer names at least one error
     if fmt == "json":
         assert all(set(e) == {"code", "description"} for e in found)
         return [(e["code"], e["description"]) for e in found]
@@ -127,7 +128,7 @@ def test_a_service_definition_lists_our_extra_fields_as_attributes(client, table
     if fmt == "json":
         assert found["service_code"] == "health"
         attributes = found["attributes"]
-        assert all(ATTRIBUTE_FIELDS <= set(a) <= ATTRIBUTE_FIELDS | {"values"} for a in attributes)
+        assert attributes and all(ATTRIBUTE_FIELDS <= set(a) <= ATTRIBUTE_FIELDS | {"values"} for a in attributes)
         assert {a["datatype"] for a in attributes} <= DATATYPES
         regency = next(a for a in attributes if a["code"] == "regency_code")
         assert regency["required"] is True and regency["variable"] is True

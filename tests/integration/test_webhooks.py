@@ -298,3 +298,52 @@ def test_a_delivery_is_signed_and_an_independent_verifier_accepts_it(client, sta
             Webhook(secret).verify(raw, {**headers, "webhook-timestamp": str(int(time.time()) - 600)})
     finally:
         put_webhook_none(client, staff, agency)
+
+
+def test_after_a_rotation_both_secrets_sign_for_a_day_then_only_the_new_one(client, staff, pump, private_allowed,
+                                                                            servers, clock_at):
+    from datetime import UTC, datetime, timedelta
+
+    from standardwebhooks.webhooks import Webhook
+
+    receiver = servers()
+    agency = "dinas-pendidikan-kota-makassar"
+    old = body(put_webhook(client, staff, receiver.url, agency))["webhook_secret"]
+    rotate = f"/admin/agencies/{agency}/webhook-secret"
+
+    def delivered(title: str) -> tuple[dict[str, str], bytes]:
+        receipt = file_report(client, category="education", target_agency_id=agency, title=title)
+        pump.drain()
+        return next((h, r) for h, r in receiver.received if receipt["tracking_id"].encode() in r)
+
+    try:
+        start = datetime.now(UTC).replace(microsecond=0)
+        clock_at(start)
+        # Given the national admin rotates the secret (the receiver has not switched yet)
+        rotated = body(client.http.post(rotate, headers=staff.national()))
+        new = rotated["webhook_secret"]
+        assert new != old and rotated["previous_valid_until"] == (start + timedelta(hours=24)).isoformat()
+        # When a report is forwarded within the day
+        headers, raw = delivered("Atap kelas SD Negeri 3 bocor")
+        # Then the delivery carries two signatures: a receiver on either secret accepts it
+        assert len(headers["webhook-signature"].split(" ")) == 2
+        assert independent_verify(old, headers, raw) and independent_verify(new, headers, raw)
+        assert Webhook(old).verify(raw, headers) and Webhook(new).verify(raw, headers)
+        # When the day is over, only the new secret signs
+        clock_at(start + timedelta(hours=25))
+        headers, raw = delivered("Pagar sekolah roboh setelah hujan")
+        assert independent_verify(new, headers, raw) and not independent_verify(old, headers, raw)
+        # And a secret that leaked is cut off at once with previous_valid_hours=0
+        cut = body(client.http.post(rotate + "?previous_valid_hours=0", headers=staff.national()))
+        assert cut["previous_valid_until"] is None
+        headers, raw = delivered("Bangku kelas rusak dan tidak diganti")
+        assert independent_verify(cut["webhook_secret"], headers, raw) and not independent_verify(new, headers, raw)
+        # Nonsense for the overlap is a 422 on that field, and changes nothing
+        for bad in ("73", "-1", "satu", "1.5"):
+            refused = client.http.post(f"{rotate}?previous_valid_hours={bad}", headers=staff.national())
+            assert refused.status_code == 422 and "previous_valid_hours" in body(refused)["error"]["fields"], bad
+        from chalicelib.models import AgencyModel
+
+        assert AgencyModel.get(agency).webhook_secret == cut["webhook_secret"]
+    finally:
+        put_webhook_none(client, staff, agency)

@@ -90,3 +90,90 @@ def test_a_geo_report_reads_attributes_and_their_multivalue_form():
 ])
 def test_a_geo_report_is_anonymous_when_it_says_so_or_gives_no_name(form, anonymous):
     assert bodies.geo_report(form).flagged_anonymous is anonymous
+
+
+@pytest.mark.parametrize(("data", "header", "summary", "field", "message"), [
+    ({}, None, "a message is required", "message", "required"),
+    ({"message": 5}, None, "a message is required", "message", "required"),
+    ({"message": None, "note": "older clients' name"}, None, "a message is required", "message", "required"),
+    ({"message": "ok", "reply_key": "short"}, None, "bad reply key", "reply_key", "8–128 characters"),
+    ({"message": "ok", "reply_key": 12345678}, None, "bad reply key", "reply_key", "8–128 characters"),
+    ({"message": "ok"}, "k" * 129, "bad reply key", "reply_key", "8–128 characters"),
+])
+def test_a_bad_reply_names_its_first_problem(data, header, summary, field, message):
+    error = refused(lambda body: bodies.reply(body, header), data)
+    assert (error.message, error.fields) == (summary, {field: message})
+
+
+def test_a_reply_takes_note_as_its_message_and_the_header_key_first():
+    body = bodies.reply({"note": "terima kasih", "reply_key": "b" * 8}, "h" * 8)
+    assert (body.message, body.reply_key) == ("terima kasih", "h" * 8)
+
+
+@pytest.mark.parametrize(("data", "field", "code"), [
+    ({"decision": "maybe"}, "decision", "decision"),
+    ({}, "decision", "decision"),
+    ({"decision": "accept", "rating": 6}, "rating", "rating"),
+    ({"decision": "accept", "rating": True}, "rating", "rating"),
+    ({"decision": "accept", "rating": 4.0}, "rating", "rating"),
+    ({"decision": "accept", "comment": "x" * 2001}, "comment", "max_length"),
+    ({"decision": "accept", "comment": 5}, "comment", "max_length"),
+    ({"decision": "reopen", "comment": "   "}, "comment", "reason_required"),
+    ({"decision": "reopen", "rating": 9}, "comment", "reason_required"),  # named with the rating's problem
+])
+def test_each_bad_feedback_field_gets_its_code(data, field, code):
+    error = refused(bodies.feedback, data)
+    assert error.message == "some fields are not valid"
+    assert error.body()["error"]["field_codes"][field]["code"] == code
+
+
+def test_good_feedback_parses_with_an_empty_comment_for_none():
+    body = bodies.feedback({"decision": "accept", "rating": 5, "comment": None, "extra": "ignored"})
+    assert (body.decision, body.rating, body.comment) == ("accept", 5, "")
+
+
+@pytest.mark.parametrize(("data", "field", "message", "code"), [
+    ({"content_type": "image/png", "size": 10}, "filename", "required", "required"),
+    ({"filename": "  ", "content_type": "image/png", "size": 10}, "filename", "required", "required"),
+    ({"filename": "x" * 201, "content_type": "image/png", "size": 10}, "filename",
+     "must be a file name of at most 200 characters", None),
+    ({"filename": "a\x01.png", "content_type": "image/png", "size": 10}, "filename",
+     "must be a file name of at most 200 characters", None),
+    ({"filename": "a.txt", "content_type": "text/plain", "size": 10}, "content_type",
+     "must be a JPEG or PNG image or a PDF (image/jpeg, image/png, application/pdf)", "file_type"),
+    ({"filename": "a.png", "content_type": "image/png", "size": 0}, "size",
+     "must be the file size in bytes (a whole number, at least 1)", None),
+    ({"filename": "a.png", "content_type": "image/png", "size": "10"}, "size",
+     "must be the file size in bytes (a whole number, at least 1)", None),
+    ({"filename": "a.png", "content_type": "image/png", "size": 10 * 1024 * 1024 + 1}, "size",
+     "must be at most 10 MB", "file_size"),
+])
+def test_each_bad_upload_field_gets_its_message(data, field, message, code):
+    error = refused(bodies.upload_request, data)
+    assert error.message == "this file cannot be attached" and error.fields[field] == message
+    assert error.body()["error"].get("field_codes", {}).get(field, {}).get("code") == code
+
+
+def test_an_upload_request_gives_the_media_type_alone():
+    assert bodies.upload_request({"filename": "a.pdf", "content_type": " Application/PDF; x=1", "size": 1,
+                                  "extra": 1}).content_type == "application/pdf"
+
+
+def test_a_routing_rule_names_every_bad_field():
+    error = refused(bodies.routing_rule, {"region_code": "99", "category": 5, "agency_id": "Dinas PU"})
+    assert (error.message, error.fields) == ("the rule is not valid", {
+        "region_code": "a province (73) or regency/city (73.71) code",
+        "category": "unknown category: see GET /categories", "agency_id": "unknown agency"})
+
+
+@pytest.mark.parametrize(("data", "summary", "fields"), [
+    ({"role": "officer", "agency_id": "dinas-pu", "label": "x" * 101}, "bad label",
+     {"label": "text of at most 100 characters"}),
+    ({"role": "officer", "agency_id": "Dinas PU", "label": 5}, "bad label",
+     {"label": "text of at most 100 characters"}),
+    ({"role": "officer"}, "unknown agency", {"agency_id": "unknown agency"}),
+    (["officer"], "the body must be an object", {"body": "must be an object"}),
+])
+def test_a_bad_key_request_names_its_first_problem(data, summary, fields):
+    error = refused(bodies.key_request, data)
+    assert (error.message, error.fields) == (summary, fields)

@@ -10,7 +10,7 @@
 
 What an agency holds now comes from its open reports (the complaints table's sparse ``open-index``,
 a few attributes of each), its recent figures (reports filed in the last 30 days, the median first
-response) from the statistics counters of the last 90 filing days, what its people did from the
+response) from the statistics counters of the last 30 filing days, what its people did from the
 participation markers.
 """
 
@@ -30,7 +30,9 @@ from chalicelib.domain.agencies import LEVELS
 SILENT_AFTER_WORKING_DAYS = 5
 KEY_ACTIVE_DAYS = 30
 RECENT_DAYS = 30  # reports_30d
-MEDIAN_DAYS = 90  # median first response over the reports filed in the last 90 days
+# The median first response over the reports filed in the same 30 days: one Query over 30 days of
+# counters per agency, whatever its history (90 days read three times the items, for every agency).
+MEDIAN_DAYS = RECENT_DAYS
 # Reports that wait for the agency to act (the others wait for the reporter or are finished).
 WAITING_STATUSES = ("submitted", "forwarded", "in_progress")
 STATUSES = ("connected", "not_connected", "silent")
@@ -80,7 +82,7 @@ class OpenReport:
 
     status: str
     overdue: bool
-    filed_on: date  # the local day of the report's region, as the counters key it
+    filed_on: date  # the day it was filed, in the holding agency's time zone (where silence is counted)
 
 
 def held_now(reports: Iterable[OpenReport]) -> Holdings:
@@ -99,7 +101,7 @@ def held_now(reports: Iterable[OpenReport]) -> Holdings:
 
 def recent(held: Holdings, days: dict[str, dict[str, int]], today: date) -> Holdings:
     """``held`` with the figures of the last filing days added, from one agency's counters per day
-    (shards summed): reports filed in the last 30 days, the median first response over 90."""
+    (shards summed): reports filed in the last 30 days and their median first response."""
     recent_count = 0
     recent_from = (today - timedelta(days=RECENT_DAYS - 1)).isoformat()
     median_from = (today - timedelta(days=MEDIAN_DAYS - 1)).isoformat()

@@ -45,8 +45,9 @@ def evaluate(actor: Actor, month_text: str | None, now: datetime | None = None) 
     with ThreadPoolExecutor(max_workers=3) as pool:  # three Queries at once
         found = list(pool.map(lambda m: stats_service.read_days(scope, m.first, m.last), periods.values()))
     summaries = {name: stats.summarize(stats.sum_days(days)) for name, days in zip(periods, found, strict=True)}
-    # what the agencies hold now, not their 30-day figures (the evaluation shows none of them)
-    whole = participation.report(actor, {}, now, acted=(month.first, month.last), with_recent=False)
+    # what the agencies hold now, not their 30-day figures nor their accounts (it shows none of them)
+    whole = participation.report(actor, {}, now, acted=(month.first, month.last), with_recent=False,
+                                 with_accounts=participation.UNLESS_KEY)
     acted = sum(1 for r in whole["rows"] if r.get("acted"))
     return {
         "scope": scope, "month": str(month), "from": month.first.isoformat(), "to": month.last.isoformat(),

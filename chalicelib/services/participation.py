@@ -8,7 +8,7 @@ action records again).
 Reads never scan. The agencies of a scope come from the directory's indexes (level, province,
 regency, parent); their markers from ``BatchGetItem`` (100 agencies a call); what each holds now
 from its open reports (the complaints table's sparse ``open-index``: one Query per agency, a few
-attributes of each report), its recent figures from its ``agency:<id>`` counters of the last 90
+attributes of each report), its recent figures from its ``agency:<id>`` counters of the last 30
 days (one bounded Query); the Queries of many agencies run in parallel.
 """
 
@@ -43,8 +43,9 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 NATIONAL_ZONE = ZoneInfo(WIB)
 # What participation reads of an open report (the ``open-index`` projects everything; ask for less).
-OPEN_REPORT_ATTRIBUTES = ("status", "overdue", "submitted_at", "province_code")
+OPEN_REPORT_ATTRIBUTES = ("status", "overdue", "submitted_at")
 
+UNLESS_KEY = "unless_key"  # rows_for: ask for an agency's accounts only when no key connects it
 CONNECTED_CACHE_SECONDS = 300  # the public share connected: computed at most every 5 minutes
 _connected_cache: dict[str, tuple[float, float | None]] = {}
 
@@ -210,10 +211,11 @@ def active_accounts(agency_id: str) -> int:
                                                        attributes_to_get=["user_id"]))
 
 
-def open_reports(agency_id: str) -> list[domain.OpenReport]:
+def open_reports(agency_id: str, zone: ZoneInfo = NATIONAL_ZONE) -> list[domain.OpenReport]:
     """What the agency holds now: its open reports from the sparse ``open-index`` (kept by every
-    write of a report, so exact and without a write of its own), four attributes of each. One Query
-    (more pages only for an agency holding thousands)."""
+    write of a report, so exact and without a write of its own), three attributes of each; their
+    filing days in the agency's time zone (``zone``), where its silence is counted. One Query (more
+    pages only for an agency holding thousands)."""
     from pynamodb.exceptions import QueryError
 
     from chalicelib.errors import unavailable
@@ -221,8 +223,7 @@ def open_reports(agency_id: str) -> list[domain.OpenReport]:
 
     try:
         return [domain.OpenReport(status=m.status, overdue=bool(m.overdue),
-                                  filed_on=datetime.fromisoformat(m.submitted_at).astimezone(
-                                      zone_of(m.province_code)).date())
+                                  filed_on=datetime.fromisoformat(m.submitted_at).astimezone(zone).date())
                 for m in ComplaintModel.open_index.query(agency_id, attributes_to_get=list(OPEN_REPORT_ATTRIBUTES))]
     except QueryError as error:
         raise unavailable() from error
@@ -267,14 +268,16 @@ def acted_between(agency_id: str, first: date, last: date) -> bool:
 
 
 def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bool = True,
-             with_recent: bool = True, with_accounts: bool = True,
+             with_recent: bool = True, with_accounts: bool | str = True,
              acted: tuple[date, date] | None = None) -> list[dict[str, Any]]:
     """Each agency's row: its markers (BatchGetItem), and per agency in parallel its accounts (a
     Query); unless only "connected" is wanted, what it holds now (its open reports, a Query) and,
-    ``with_recent``, its last 90 days of counters (a Query; the evaluation does without); with
+    ``with_recent``, its last 30 days of counters (a Query; the evaluation does without); with
     ``acted``, whether it acted in those days (its last action day tells, unless that is after
     them: then a Query of its day markers). ``with_accounts=False``: no accounts Query (``connected``
-    then says only whether a key was used; for who is silent, which does not depend on it)."""
+    then says only whether a key was used; for who is silent, which does not depend on it);
+    ``with_accounts=UNLESS_KEY``: none for an agency a key already connects (``connected`` stays
+    exact, ``active_accounts`` is then left at 0: for the evaluation, which shows no accounts)."""
 
     last = now.astimezone(ZoneInfo("Asia/Jayapura")).date()  # the latest local day anywhere
     first = now.astimezone(NATIONAL_ZONE).date() - timedelta(days=domain.MEDIAN_DAYS)
@@ -282,7 +285,9 @@ def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bo
     acts = activities([a["agency_id"] for a in agencies], last_actions=with_holdings)
 
     def one(agency: dict[str, Any]) -> tuple[int, domain.Holdings, bool | None]:
-        accounts = active_accounts(agency["agency_id"]) if with_accounts else 0
+        needed = with_accounts is True or (with_accounts == UNLESS_KEY
+                                           and not domain.is_connected(acts[agency["agency_id"]], now))
+        accounts = active_accounts(agency["agency_id"]) if needed else 0
         did = None
         if acted:
             did = domain.acted_between(acts[agency["agency_id"]], *acted)
@@ -290,7 +295,7 @@ def rows_for(agencies: list[dict[str, Any]], now: datetime, *, with_holdings: bo
                 did = acted_between(agency["agency_id"], *acted)
         if not with_holdings:
             return accounts, domain.Holdings(), did
-        held = domain.held_now(open_reports(agency["agency_id"]))
+        held = domain.held_now(open_reports(agency["agency_id"], _zone(agency)))
         if with_recent:
             held = domain.recent(held, recent_days(agency["agency_id"], first, last),
                                  now.astimezone(_zone(agency)).date())
@@ -356,15 +361,18 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
 
 
 def report(actor: Actor, params: dict[str, str], now: datetime | None = None, *,
-           acted: tuple[date, date] | None = None, with_recent: bool = True) -> dict[str, Any]:
+           acted: tuple[date, date] | None = None, with_recent: bool = True,
+           with_accounts: bool | str = True) -> dict[str, Any]:
     """The whole scope: every row (attention order), totals overall, per level and per province.
-    ``with_recent=False``: without ``reports_30d`` and the median (left at 0 and None)."""
+    ``with_recent=False``: without ``reports_30d`` and the median (left at 0 and None);
+    ``with_accounts``: see ``rows_for``."""
     query = parse_query(params)
     now = now or clock.now()
     agencies = agencies_in_scope(actor, query["province_code"])
     names = {a["agency_id"]: a["name"] for a in agencies}
     rows = sorted(({**r, "parent_name": names.get(r["parent_id"] or "")}
-                   for r in rows_for(agencies, now, acted=acted, with_recent=with_recent)),
+                   for r in rows_for(agencies, now, acted=acted, with_recent=with_recent,
+                                     with_accounts=with_accounts)),
                   key=domain.attention_order)
     return {"query": query, "rows": rows, "totals": domain.totals(rows),
             "by_level": domain.totals_by(rows, "level"), "by_province": domain.totals_by(rows, "province_code"),
@@ -372,19 +380,39 @@ def report(actor: Actor, params: dict[str, str], now: datetime | None = None, *,
 
 
 def page(actor: Actor, params: dict[str, str], now: datetime | None = None) -> dict[str, Any]:
-    """``GET /agency/participation``: SPEC §14 shape, plus totals per level and per province."""
+    """``GET /agency/participation``: SPEC §14 shape, plus totals per level and per province.
+
+    The order and the totals need every agency's connected / silent / overdue: those are read for
+    the whole scope (accounts only where no key connects the agency). The columns that only show
+    (``active_accounts``, ``reports_30d``, the median) are read for the page's rows alone."""
     query = parse_query(params)
     fingerprint = _fingerprint(actor.role, actor.agency_id, query["status"], query["province_code"])
     offset = _decode_cursor(query["cursor"], fingerprint)
-    whole = report(actor, params, now)
+    now = now or clock.now()
+    whole = report(actor, params, now, with_recent=False, with_accounts=UNLESS_KEY)
     chosen = [r for r in whole["rows"] if domain.matches(r, query["status"])]
     end = offset + query["limit"]
     return {
         "totals": whole["totals"], "by_level": whole["by_level"], "by_province": whole["by_province"],
         "as_of": whole["as_of"],
-        "agencies": chosen[offset:end],
+        "agencies": _shown(chosen[offset:end], now),
         "next_cursor": _encode_cursor(end, fingerprint) if end < len(chosen) else None,
     }
+
+
+def _shown(rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    """The page's rows with their accounts and their last 30 days (two Queries each, in parallel)."""
+    last = now.astimezone(ZoneInfo("Asia/Jayapura")).date()
+    first = now.astimezone(NATIONAL_ZONE).date() - timedelta(days=domain.MEDIAN_DAYS)
+
+    def more(row: dict[str, Any]) -> dict[str, Any]:
+        today = now.astimezone(_zone(row)).date()
+        figures = domain.recent(domain.Holdings(), recent_days(row["agency_id"], first, last), today)
+        return {**row, "active_accounts": active_accounts(row["agency_id"]), "reports_30d": figures.reports_30d,
+                "median_first_response_hours": figures.median_first_response_hours}
+
+    completed = _parallel(more, rows)
+    return [completed[r["agency_id"]] for r in rows]
 
 
 def csv_text(actor: Actor, params: dict[str, str], now: datetime | None = None) -> tuple[str, int]:

@@ -235,6 +235,29 @@ def test_an_agency_that_just_received_its_first_report_is_not_silent(client, pum
     assert domain.SILENT_AFTER_WORKING_DAYS == 5
 
 
+def test_an_action_counts_on_the_agencys_own_day_as_the_months_are_kept(client, pump, units, clock_at):
+    from chalicelib.models import ParticipationModel
+
+    # Given a report of Dinas Perhubungan Kota Tarakan (WITA)
+    clock_at(datetime(2027, 1, 29, 9, 0, tzinfo=WITA))
+    tracking_id = file_for(client, pump, HUB)
+    # When its officer acts at 00:30 WITA on 1 February, still 31 January in Jakarta
+    clock_at(datetime(2027, 2, 1, 0, 30, tzinfo=WITA))
+    respond(client, key("officer", HUB), tracking_id)
+    # Then the day marker is Tarakan's 1 February, and the evaluation counts it in February, not January
+    assert ParticipationModel.get(HUB.agency_id, "day#2027-02-01").actions == 1
+    assert ParticipationModel.get(HUB.agency_id, "latest").last_action_day == "2027-02-01"
+    with pytest.raises(ParticipationModel.DoesNotExist):
+        ParticipationModel.get(HUB.agency_id, "day#2027-01-31")
+
+    def acted_in(month: str) -> int:
+        response = client.http.get(f"/agency/evaluation?month={month}", headers=key("coordinator", TARAKAN))
+        assert response.status_code == 200, response.body
+        return body(response)["participation"]["acted_in_month"]
+
+    assert (acted_in("2027-01"), acted_in("2027-02")) == (0, 1)
+
+
 # --- concurrency ---------------------------------------------------------------------------------
 
 def test_twenty_officers_acting_at_once_never_conflict_on_the_bookkeeping(client, pump, units, clock_at,
@@ -294,32 +317,36 @@ def queries(monkeypatch):
     return recorded
 
 
-def test_each_agency_costs_one_query_of_its_open_reports_and_one_of_90_days_of_counters(client, units, clock_at,
-                                                                                        queries):
+def test_each_agency_costs_one_query_of_its_open_reports_and_a_page_row_its_30_days_of_counters(client, units,
+                                                                                              clock_at, queries):
     from collections import Counter
 
     # Given the province coordinator of Kalimantan Utara (10 agencies), whatever their history
     clock_at(datetime(2027, 5, 3, 9, 0, tzinfo=WITA))
     headers = key("coordinator", KALTARA)
-    queries.clear()
-    # When it reads participation
-    participation(client, headers, "?limit=500")
-    # Then each agency costs one Query of its open reports (the open-index, four attributes), one of
-    # its accounts and one of its counters of the last 90 days only; nothing is scanned
-    per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
-    assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
-    assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
-    assert per_index[("stats", None)] == KALTARA_AGENCIES
-    assert not [q for q in queries if q[0] == "Scan"]
+    keyless = sum(1 for r in participation(client, headers, "?limit=500")["agencies"] if not r["keys_used_30d"])
+    for limit in (500, 2):
+        queries.clear()
+        # When it reads a page of participation
+        shown = len(participation(client, headers, f"?limit={limit}")["agencies"])
+        # Then each agency of the scope costs one Query of its open reports (the open-index, three
+        # attributes) and, when no key connects it, one of its accounts (the order and the totals
+        # need them); each row on the page one of its accounts and one of its counters of the last
+        # 30 days only; nothing is scanned
+        per_index = Counter((table, index) for operation, table, index, _ in queries if operation == "Query")
+        assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
+        assert per_index[("users", "agency-index")] == keyless + shown
+        assert per_index[("stats", None)] == shown == min(limit, KALTARA_AGENCIES)
+        assert not [q for q in queries if q[0] == "Scan"]
     for operation, table, index, params in queries:
         if index == "open-index":  # only the attributes asked for, not the whole report
             projected = {params["ExpressionAttributeNames"][name.strip()]
                          for name in params["ProjectionExpression"].split(",")}
-            assert projected == {"status", "overdue", "submitted_at", "province_code"}
+            assert projected == {"status", "overdue", "submitted_at"}
         if (operation, table) == ("Query", "stats"):
             low = min(v["S"] for v in params["ExpressionAttributeValues"].values() if "S" in v and "#" not in v["S"]
                       and v["S"][:2] == "20")
-            assert low >= "2027-02-01", low  # 3 May 2027 less 90 days: the read does not grow with history
+            assert low >= "2027-04-02", low  # 3 May 2027 less 30 days: the read does not grow with history
 
 
 def test_the_evaluation_reads_what_agencies_hold_and_asks_the_day_markers_only_when_it_must(client, pump, units,
@@ -339,14 +366,17 @@ def test_the_evaluation_reads_what_agencies_hold_and_asks_the_day_markers_only_w
         return body(response), Counter((table, index) for operation, table, index, _ in queries
                                        if operation == "Query")
 
+    keyless = sum(1 for r in participation(client, headers, "?limit=500")["agencies"] if not r["keys_used_30d"])
     # When the coordinator evaluates April: nobody acted in April
     april, per_index = evaluate("2027-04")
     assert april["participation"]["acted_in_month"] == 0
-    # Then each agency costs one Query of its open reports and one of its accounts; the counters are
-    # read for the scope's three months only, and the day markers only of Disdukcapil, the one
-    # agency whose last action (May) is after April and so cannot tell alone
+    # Then each agency costs one Query of its open reports, and one of its accounts only when no key
+    # used in 30 days connects it already; the counters are read for the scope's three months only,
+    # and the day markers only of Disdukcapil, the one agency whose last action (May) is after April
+    # and so cannot tell alone
     assert per_index[("complaints", "open-index")] == KALTARA_AGENCIES
-    assert per_index[("users", "agency-index")] == KALTARA_AGENCIES
+    assert 0 < keyless < KALTARA_AGENCIES and per_index[("users", "agency-index")] == keyless
+    assert april["participation"]["connected"] == participation(client, headers, "?limit=500")["totals"]["connected"]
     assert per_index[("stats", None)] == 3
     assert per_index[("participation", None)] == 1
     assert not [q for q in queries if q[0] == "Scan"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from chalicelib.domain.agencies import regency_coordinator
 from tests.staff import file_report
 
@@ -27,14 +29,28 @@ def held(agency_id: str) -> int:
     return held_now(open_reports(agency_id)).held
 
 
-def test_an_open_report_missing_from_the_open_index_is_put_back_once(client, capsys):
+@pytest.fixture(params=["moto", "moto with partition_queries"])
+def queries_as(request):
+    """Both ways the reads are answered: moto as it is, and with the bench's partition speedup (an
+    index Query from a map of the table kept until the next write: it must see every write)."""
+    from tests.moto_speedups import partition_queries
+
+    if request.param == "moto":
+        yield
+        return
+    with partition_queries():
+        yield
+
+
+def test_an_open_report_missing_from_the_open_index_is_put_back_once(client, capsys, queries_as):
     from devtools import reindex_reports
 
-    # Given two reports waiting for Kota Makassar, one of them written before the open-index existed
+    # Given two more reports waiting for Kota Makassar, one of them written before the open-index existed
+    before = held(MAKASSAR.agency_id)
     tracking_ids = [file_report(client)["tracking_id"] for _ in range(2)]
-    assert held(MAKASSAR.agency_id) == 2
+    assert held(MAKASSAR.agency_id) == before + 2
     forget_index_attributes(tracking_ids[0])
-    assert held(MAKASSAR.agency_id) == 1
+    assert held(MAKASSAR.agency_id) == before + 1
     # When the operator runs the command with --dry-run
     capsys.readouterr()  # (the log lines so far)
     assert reindex_reports.main(["--dry-run"]) == 0
@@ -42,11 +58,11 @@ def test_an_open_report_missing_from_the_open_index_is_put_back_once(client, cap
     # Then it names the one stale report and changes nothing
     assert (dry["dry_run"], dry["stale"], dry["fixed"], dry["attributes"]) == (True, 1, 0, {"open_agency": 1})
     assert dry["scanned"] >= 2
-    assert held(MAKASSAR.agency_id) == 1
+    assert held(MAKASSAR.agency_id) == before + 1
     # When it runs for real, the report is held again; a second run finds nothing to do
     done = reindex_reports.reindex()
     assert (done["stale"], done["fixed"], done["changed_meanwhile"]) == (1, 1, 0)
-    assert held(MAKASSAR.agency_id) == 2
+    assert held(MAKASSAR.agency_id) == before + 2
     assert reindex_reports.reindex()["stale"] == 0
 
 

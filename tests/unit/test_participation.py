@@ -54,10 +54,10 @@ def test_what_an_agency_holds_is_its_open_reports_that_wait_for_it():
     assert participation.held_now([]) == Holdings()
 
 
-def test_recent_figures_count_the_last_30_days_and_the_median_the_last_90():
-    days = {"2026-08-01": {"total": 7, "frh_1": 7},  # more than 90 days before: neither
-            "2026-09-10": {"total": 2, "frh_4": 2},  # in the 90 days, not in the 30
-            "2026-11-02": {"total": 5, "frh_4": 1},  # the 30th day back
+def test_recent_figures_count_the_reports_of_the_last_30_days_and_their_median():
+    days = {"2026-09-10": {"total": 2, "frh_1": 2},  # more than 30 days before: neither
+            "2026-11-01": {"total": 7, "frh_1": 7},  # the 31st day back: neither
+            "2026-11-02": {"total": 5, "frh_4": 3},  # the 30th day back
             "2026-12-01": {"total": 1}}
     held = participation.recent(Holdings(held=3, overdue=1), days, date(2026, 12, 1))
     assert (held.held, held.overdue, held.reports_30d) == (3, 1, 6)

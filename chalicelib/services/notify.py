@@ -96,8 +96,10 @@ def _channels(row: NotificationModel) -> list[tuple[str, Any]]:
         return [("email_unconfirmed", lambda: None)]
     if row.kind in (reporter_tokens.ASK, reporter_tokens.SEND):
         return _token_channels(row, state, address, complaint)
-    if state is None:
-        return [("email_confirmation", lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang))]
+    if state is None:  # whichever message comes first asks, and says so when a token waits for the address
+        waiting = reporter_tokens.waiting(reporter_email.address_key(address), tid, clock.now())
+        return [("email_confirmation",
+                 lambda: reporter_email.ask_to_confirm(address, tid, complaint.lang, token_waiting=waiting))]
     message = message_of(row)
     return [("email", lambda: email.send([address], message.subject, message.text, tracking_id=tid,
                                          recipient=REPORTER_RECIPIENT, html=message.html))]

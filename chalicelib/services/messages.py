@@ -188,6 +188,8 @@ def compose(recipient: str, kind: str, facts: dict[str, Any], names: Names) -> M
     """One message from one notice's facts."""
     if kind == "digest":
         return compose_digest(facts, names)
+    if kind == "participation_nudge":
+        return compose_nudge(facts, names)
     if kind in REPORTER_ONLY:
         return REPORTER_ONLY[kind](facts)
     audience = _audience(recipient)
@@ -257,6 +259,20 @@ def _digest_silent(facts: dict[str, Any], _: Callable[[str], str]) -> dict[str, 
             "lead": _("mail_digest_silent_lead"),
             "more": _("mail_digest_silent_more") % {"count": more} if more > 0 else "",
             "link": f"{base_url()}/staff/participation?status=silent"}
+
+
+def compose_nudge(facts: dict[str, Any], names: Names) -> Message:
+    """The weekly message to a coordinator not on the daily digest: the agencies below it that have
+    gone silent (SPEC §14; Bahasa Indonesia: agencies read it)."""
+    lang = DEFAULT_LANGUAGE
+    _ = _texts_of(lang)
+    agency = names(facts.get("agency_id"), facts.get("agency_name"))
+    silent = _digest_silent(facts, _)
+    subject = _("mail_nudge_subject") % {"count": silent["count"] if silent else 0}
+    model = {"lang": lang, "subject": subject, "lead": _("mail_nudge_lead") % {"agency": agency},
+             "silent": silent, "footer": _("mail_footer") + " " + _("mail_footer_agency")}
+    text, html = _render_pair("nudge", lang, model)
+    return Message(subject, text, html, lang)
 
 
 def compose_digest(facts: dict[str, Any], names: Names) -> Message:

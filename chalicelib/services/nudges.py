@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 from pynamodb.exceptions import PutError
 
 from chalicelib.adapters import clock
-from chalicelib.config import get_settings
 from chalicelib.domain import participation as domain
 from chalicelib.domain.agencies import NOTIFY_DAILY
 from chalicelib.domain.complaint import NATIONAL_AGENCY_ID, Actor
@@ -52,21 +51,10 @@ def week_of(now: datetime) -> str:
     return f"{year}-W{week:02d}"
 
 
-def message(parent_name: str, silent: list[dict[str, Any]]) -> dict[str, str]:
-    """In Bahasa Indonesia (agencies read it), with the console link; names, never codes."""
-    lines = []
-    for r in silent[:LISTED]:
-        last = r["last_action_at"][:10] if r["last_action_at"] else "belum pernah"
-        lines.append(f"- {r['name']}: {r['held']} laporan menunggu tindak lanjut, {r['overdue']} lewat batas "
-                     f"waktu; tindakan petugas terakhir: {last}.")
-    if len(silent) > LISTED:
-        lines.append(f"- … dan {len(silent) - LISTED} instansi lainnya.")
-    link = f"{get_settings().public_base_url}/staff/participation?status=silent"
-    subject = f"{len(silent)} instansi di bawah koordinasi Anda tidak menindaklanjuti laporan (5 hari kerja)"
-    text = (f"Yth. {parent_name},\n\nInstansi berikut memegang laporan masyarakat tetapi tidak ada tindakan "
-            f"petugas selama 5 hari kerja:\n\n" + "\n".join(lines)
-            + f"\n\nLihat dan tindak lanjuti di konsol SP4N-LAPOR!: {link}\n")
-    return {"subject": subject, "text": text}
+def facts(coordinator_id: str, coordinator_name: str, week: str, silent: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the weekly message says (``services/messages.compose_nudge`` writes it when it is sent)."""
+    return {"agency_id": coordinator_id, "agency_name": coordinator_name, "week": week,
+            "counts": {"silent": len(silent)}, "silent": digest_lines(silent)}
 
 
 def _silent_rows(agencies: list[dict[str, Any]], now: datetime) -> dict[str, list[dict[str, Any]]]:
@@ -115,7 +103,7 @@ def run(now: datetime | None = None, *, force: bool = False) -> dict[str, Any]:
             f"nudge:{coordinator_id}", week, channel="pending", recipient=f"agency:{coordinator_id}", kind=KIND,
             state="pending", attempts=0, created_at=iso(now), retry_pk="retry",
             next_attempt_at=utc_key(now + FIRST_RETRY_AFTER),
-            payload={**message(coordinator.get("name", coordinator_id), silent),
+            payload={"facts": facts(coordinator_id, coordinator.get("name", coordinator_id), week, silent),
                      "silent": [r["agency_id"] for r in silent]})
         try:
             row.save(condition=NotificationModel.tracking_id.does_not_exist())

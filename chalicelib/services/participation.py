@@ -15,6 +15,7 @@ days (one bounded Query); the Queries of many agencies run in parallel.
 from __future__ import annotations
 
 import base64
+import contextvars
 import dataclasses
 import functools
 import hashlib
@@ -254,10 +255,14 @@ def recent_days(agency_id: str, first: date, last: date) -> dict[str, dict[str, 
 
 
 def _parallel(work: Callable[[dict[str, Any]], Any], agencies: list[dict[str, Any]]) -> dict[str, Any]:
+    """``work`` for every agency, 16 at a time; each in a copy of the caller's context (its context
+    variables: the request's logging keys, the tests' record of which function calls AWS)."""
     if not agencies:
         return {}
+    contexts = [contextvars.copy_context() for _ in agencies]
     with ThreadPoolExecutor(max_workers=min(PARALLEL_QUERIES, len(agencies))) as pool:
-        return dict(zip([a["agency_id"] for a in agencies], pool.map(work, agencies), strict=True))
+        done = pool.map(lambda pair: pair[0].run(work, pair[1]), zip(contexts, agencies, strict=True))
+        return dict(zip([a["agency_id"] for a in agencies], done, strict=True))
 
 
 def acted_between(agency_id: str, first: date, last: date) -> bool:

@@ -332,6 +332,10 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
         client.http.get("/admin/keys?agency_id=dinas-policy-test", headers=national)
         client.http.delete(f"/admin/keys/{key['key_id']}", headers=national)
         client.http.get("/agency/complaints", headers={"Authorization": "Bearer lpr_00000000_" + "x" * 40})
+        # And participation and the monthly evaluation (SPEC §14): what agencies hold, their accounts,
+        # counters and day markers
+        for path in ("/agency/participation?limit=5", "/agency/evaluation"):
+            assert client.http.get(path, headers=coordinator).status_code == 200, path
         # And staff accounts: one made, taken through its first sign-in, used, changed and signed out
         _staff_accounts(client, national, tid)
     pump_as_lambda(pump)
@@ -342,7 +346,13 @@ def test_every_call_of_every_function_is_allowed_by_its_own_policy(client, staff
     with running("retry_notifications"):
         scheduled.retry_notifications(SCHEDULED_EVENT, None)
     pump_as_lambda(pump)
-    # And the next 07:00 in Makassar the daily digests go out
+    # And the next 07:00 in Makassar the daily digests go out, also to a city's and a province's
+    # coordinators (who read the silent agencies below them there, SPEC §14)
+    with running("api_handler"):
+        for coordinator_id in (MAKASSAR, "pemprov-sulawesi-selatan"):
+            changed = client.http.patch(f"/admin/agencies/{coordinator_id}", headers=national,
+                                        body=json.dumps({"notify": "daily"}))
+            assert changed.status_code == 200, changed.body
     local = clock.now().astimezone(ZoneInfo("Asia/Makassar"))
     clock_at(datetime.combine(local.date() + timedelta(days=1), time(7, 0, 5), tzinfo=local.tzinfo))
     with running("send_digests"):

@@ -418,7 +418,7 @@ def test_the_csv_has_the_same_rows_as_the_page(client, units):
 
 def test_a_silent_agencys_coordinators_are_told_once_a_week_even_by_two_runs_at_once(client, pump, units, clock_at):
     from chalicelib.models import NotificationModel
-    from chalicelib.services import nudges
+    from chalicelib.services import notify, nudges
 
     # Given Dinas Sosial holds a report filed on 1 April 2027 and nobody acts on it
     clock_at(datetime(2027, 4, 1, 9, 0, tzinfo=WITA))
@@ -440,8 +440,13 @@ def test_a_silent_agencys_coordinators_are_told_once_a_week_even_by_two_runs_at_
         assert [r.notification_id for r in rows] == ["2027-W16"]
         row = rows[0]
         assert SOCIAL.agency_id in row.payload["silent"] and row.recipient == f"agency:{coordinator.agency_id}"
-        assert "Dinas Sosial Kota Tarakan (uji): 1 laporan menunggu tindak lanjut" in row.payload["text"]
-        assert row.payload["text"].count("/staff/participation?status=silent") == 1
+        # (written when it is sent, from the catalogs: a plain-text and an HTML part)
+        message = notify.message_of(row)
+        assert "instansi di bawah koordinasi Anda tidak menindaklanjuti laporan" in message.subject
+        assert f"Yth. {coordinator.name}" in message.text
+        assert "Dinas Sosial Kota Tarakan (uji)\n  1 laporan menunggu tindak lanjut" in message.text
+        assert "<strong>Dinas Sosial Kota Tarakan (uji)</strong>" in message.html
+        assert message.text.count("/staff/participation?status=silent") == 1
     # And a later run in the same hour sends nothing again
     again = nudges.run(monday)
     assert again["sent"] == 0 and again["already_sent"] == len(told)

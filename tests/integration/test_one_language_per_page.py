@@ -22,6 +22,10 @@ import pytest
 from tests.factories import valid_report
 from tests.staff import DINKES_MKS, MAKASSAR, act
 
+# Every page in two languages as three roles (the statistics page alone asks every agency whether it is
+# connected): about 50 s of work, so it runs in make test, not in make check's fast loop.
+pytestmark = pytest.mark.slow
+
 # Words that only one of the two languages uses (lower case, whole words).
 ONLY_ID = frozenset({"dan", "yang", "untuk", "laporan", "tidak", "atau", "dari", "dengan", "belum", "sudah",
                      "anda", "kirim", "lihat", "batas", "waktu", "instansi", "pelapor", "petugas", "tanggal"})

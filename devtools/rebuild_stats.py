@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
+
+from devtools import maintenance
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -30,18 +31,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scope", action="append", default=None,
                         help="only this scope (national, province:73, regency:73.71, agency:<id>, within:<id>); "
                              "repeatable; default: every scope")
-    parser.add_argument("--endpoint", help="DynamoDB endpoint URL (default: from the environment)")
-    parser.add_argument("--table-prefix", help="table name prefix (default: TABLE_PREFIX)")
+    maintenance.add_target_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # Before anything reads the settings or builds a connection.
-    if args.endpoint:
-        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = args.endpoint
-    if args.table_prefix:
-        os.environ["TABLE_PREFIX"] = args.table_prefix
+    maintenance.point_at(args)
     from chalicelib.services import stats
 
     report = stats.rebuild(scopes=set(args.scope) if args.scope else None, dry_run=args.dry_run)

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from typing import Any
+
+from devtools import maintenance
 
 # Attributes that are a function of the report alone (not of the time or the limits).
 DERIVED = ("open_agency", "near_pk", "scope0", "scope1", "scope2", "scope3")
@@ -36,8 +37,7 @@ DERIVED = ("open_agency", "near_pk", "scope0", "scope1", "scope2", "scope3")
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Re-save the index attributes reports derive from their state")
     parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    parser.add_argument("--endpoint", help="DynamoDB endpoint URL (default: from the environment)")
-    parser.add_argument("--table-prefix", help="table name prefix (default: TABLE_PREFIX)")
+    maintenance.add_target_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -88,11 +88,7 @@ def reindex(*, dry_run: bool = False) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # Before anything reads the settings or builds a connection.
-    if args.endpoint:
-        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = args.endpoint
-    if args.table_prefix:
-        os.environ["TABLE_PREFIX"] = args.table_prefix
+    maintenance.point_at(args)
     print(json.dumps({"dry_run": args.dry_run, **reindex(dry_run=args.dry_run)}, indent=2))
     return 0
 
